@@ -1,0 +1,61 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { LlmProvider } from '../core/llm-provider.js';
+import type { ToolStateStore } from '../core/tool-spec.js';
+import type { EventBody } from '../core/events.js';
+import type { CancelFlags } from '../queue/cancel-flags.js';
+import type { EventStore } from '../store/event-store.js';
+import type { HistoryStore } from '../store/history-store.js';
+import type { SessionStore } from '../store/session-store.js';
+import type { ThreadIndex } from '../store/thread-index.js';
+import type { ToolCallStore } from '../store/tool-call-store.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
+
+/** A model resolved from its `<provider>/<id>` name. */
+export interface ResolvedModel {
+  provider: LlmProvider;
+  modelId: string;
+  contextWindow: number;
+  costOf(usage: import('../core/events.js').Usage): number;
+}
+
+/** Everything the agent needs, built once by the composition root and passed in. */
+export interface AgentDeps {
+  config: Config;
+  systemPrompt: string;
+  sessions: SessionStore;
+  history: HistoryStore;
+  events: EventStore;
+  toolCalls: ToolCallStore;
+  threads: ThreadIndex;
+  registry: ToolRegistry;
+  cancel: CancelFlags;
+  resolveModel(name: string): ResolvedModel;
+  toolState(sessionId: string): ToolStateStore;
+  logger: Logger;
+  /** Redacts secrets from anything that goes to the thread or the logs. */
+  redact(text: string): string;
+}
+
+/** Emits an event with secrets redacted from its text fields. */
+export async function emitEvent(deps: AgentDeps, sessionId: string, body: EventBody): Promise<number> {
+  return deps.events.emit(sessionId, redactBody(deps.redact, body));
+}
+
+function redactBody(redact: (t: string) => string, body: EventBody): EventBody {
+  switch (body.type) {
+    case 'assistant_chunk':
+    case 'assistant_message':
+      return { ...body, text: redact(body.text) };
+    case 'tool_output':
+      return { ...body, output: redact(body.output) };
+    case 'tool_log':
+      return { ...body, log: redact(body.log) };
+    case 'error':
+      return { ...body, message: redact(body.message) };
+    case 'tool_call':
+      return { ...body, args: JSON.parse(redact(JSON.stringify(body.args))) as Record<string, unknown> };
+    default:
+      return body;
+  }
+}

@@ -1,0 +1,111 @@
+import type { ApprovalDecision } from '../core/operations.js';
+import type { ToolCall, ToolMessage } from '../core/messages.js';
+import type { ToolState } from '../core/events.js';
+import type { PendingCall } from '../store/tool-call-store.js';
+import { emitEvent, type AgentDeps } from './agent-deps.js';
+import { approvalReason, type ApprovalSettings } from './approval-policy.js';
+import { checkCall, executeCall } from './tool-executor.js';
+
+export const UNKNOWN_OUTCOME =
+  'Outcome unknown: the worker running this call stopped before it finished (a crash or restart). ' +
+  'It was NOT run again. Check its effects before deciding whether to retry.';
+
+type Plan =
+  | { kind: 'result'; result: ToolMessage; state: ToolState }
+  | { kind: 'run'; checked: Extract<ReturnType<typeof checkCall>, { ok: true }> }
+  | { kind: 'wait'; pending: PendingCall };
+
+export interface BatchInput {
+  sessionId: string;
+  calls: readonly ToolCall[];
+  decisions: ReadonlyMap<string, ApprovalDecision>;
+  approval: ApprovalSettings;
+  signal: AbortSignal;
+}
+
+/**
+ * Settles the unanswered tool calls of the latest assistant message: runs what may run (in parallel),
+ * turns rejections, malformed calls and crash leftovers into results, and parks calls that need a
+ * human. Results are appended in the calls' original order. Returns what it recorded (in that order)
+ * and the calls still waiting.
+ */
+export async function settleToolCalls(
+  deps: AgentDeps,
+  input: BatchInput,
+): Promise<{ recorded: ToolMessage[]; waiting: PendingCall[] }> {
+  const { sessionId } = input;
+  const [journal, pending] = await Promise.all([
+    deps.toolCalls.journal(sessionId),
+    deps.toolCalls.getPending(sessionId),
+  ]);
+  const plans = input.calls.map((call): Plan => {
+    const entry = journal.get(call.id);
+    if (entry?.sideEffects) return result(call, UNKNOWN_OUTCOME, 'unknown', true);
+    const checked = checkCall(deps, call);
+    if (!checked.ok) return { kind: 'result', result: checked.result, state: 'failed' };
+    const decision = input.decisions.get(call.id);
+    if (decision) {
+      if (decision.approved) return { kind: 'run', checked };
+      const feedback = decision.feedback?.trim() ? ` Their feedback: ${decision.feedback.trim()}` : '';
+      return result(call, `The user rejected this call; it was not run.${feedback}`, 'rejected', true);
+    }
+    const waiting = pending.get(call.id);
+    if (waiting) return { kind: 'wait', pending: waiting };
+    const reason = approvalReason(checked.spec, checked.args, sessionId, input.approval);
+    if (reason !== undefined) return { kind: 'wait', pending: { toolCall: call, reason } };
+    return { kind: 'run', checked };
+  });
+
+  // Start every runnable call now; record results strictly in the original order.
+  const running = plans.map((plan) =>
+    plan.kind === 'run' ? executeCall(deps, sessionId, plan.checked, input.signal) : undefined,
+  );
+  const recorded: ToolMessage[] = [];
+  for (const [i, plan] of plans.entries()) {
+    if (plan.kind === 'wait') continue;
+    const message = plan.kind === 'run' ? await running[i]! : plan.result;
+    const state: ToolState = plan.kind === 'run' ? (message.isError ? 'failed' : 'completed') : plan.state;
+    await deps.toolCalls.record(sessionId, message);
+    recorded.push(message);
+    await emitEvent(deps, sessionId, {
+      type: 'tool_output',
+      toolCallId: message.toolCallId,
+      tool: message.name,
+      output: message.content,
+      ok: !message.isError,
+    });
+    await emitEvent(deps, sessionId, { type: 'tool_state_change', toolCallId: message.toolCallId, tool: message.name, state });
+  }
+
+  const waiting = plans.flatMap((p) => (p.kind === 'wait' ? [p.pending] : []));
+  if (waiting.length > 0) await deps.toolCalls.setPending(sessionId, waiting);
+  return { recorded, waiting };
+}
+
+function result(call: ToolCall, content: string, state: ToolState, isError: boolean): Plan {
+  return { kind: 'result', state, result: { role: 'tool', toolCallId: call.id, name: call.name, content, isError } };
+}
+
+/** Closes calls nobody will decide on (a new message arrived instead), so every call has a result. */
+export async function abandonCalls(
+  deps: AgentDeps,
+  sessionId: string,
+  calls: readonly ToolCall[],
+  why: string,
+): Promise<ToolMessage[]> {
+  const recorded: ToolMessage[] = [];
+  for (const call of calls) {
+    const message: ToolMessage = {
+      role: 'tool',
+      toolCallId: call.id,
+      name: call.name,
+      content: `Not run: ${why}`,
+      isError: true,
+    };
+    await deps.toolCalls.record(sessionId, message);
+    recorded.push(message);
+    await emitEvent(deps, sessionId, { type: 'tool_state_change', toolCallId: call.id, tool: call.name, state: 'abandoned' });
+  }
+  await deps.toolCalls.clearPending(sessionId);
+  return recorded;
+}

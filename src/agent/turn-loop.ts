@@ -1,0 +1,207 @@
+import type { ApprovalDecision } from '../core/operations.js';
+import type { ChatMessage } from '../core/messages.js';
+import type { Usage } from '../core/events.js';
+import { ContextWindowExceededError, InterruptedError } from '../core/errors.js';
+import type { SessionRecord } from '../store/session-store.js';
+import { openTodos } from '../tools/plan-tool.js';
+import { emitEvent, type AgentDeps, type ResolvedModel } from './agent-deps.js';
+import { compactHistory } from './compaction.js';
+import { detectDoomLoop } from './doom-loop.js';
+import { danglingToolCalls } from './history-queries.js';
+import { repeatedMalformedNote } from './malformed-calls.js';
+import { abandonCalls, settleToolCalls } from './tool-batch.js';
+
+/** How often a turn that ends with open todos is nudged to continue. */
+const MAX_PLAN_NUDGES = 2;
+
+/** The state of one turn while it runs; the history mirrors what is in Redis. */
+export interface Turn {
+  session: SessionRecord;
+  history: ChatMessage[];
+  model: ResolvedModel;
+  /** The user's interrupt. */
+  cancel: AbortSignal;
+  /** Worker shutdown or a lost session lock: stop at a safe point and let another worker resume. */
+  stop: AbortSignal;
+  decisions: ReadonlyMap<string, ApprovalDecision>;
+  usage: Usage;
+  costUsd: number;
+}
+
+export type TurnOutcome = 'done' | 'yielded';
+
+/**
+ * The agent loop of the reference agent: LLM call → tool calls → results, until the model answers
+ * without tools, a call needs approval, the user interrupts, or `maxIterations` is reached. Unanswered
+ * calls are settled first on every pass, which is also how a turn resumes after approval or a crash.
+ */
+export async function runTurn(deps: AgentDeps, turn: Turn): Promise<TurnOutcome> {
+  const { id: sessionId } = turn.session;
+  const maxIterations = turn.session.maxIterations ?? deps.config.maxIterations;
+  let iterations = 0;
+  let nudges = 0;
+  for (;;) {
+    if (turn.stop.aborted) return 'yielded';
+    if (turn.cancel.aborted) return finishInterrupted(deps, turn);
+
+    const dangling = danglingToolCalls(turn.history);
+    if (dangling.length > 0) {
+      const { recorded, waiting } = await settleToolCalls(deps, {
+        sessionId,
+        calls: dangling,
+        decisions: turn.decisions,
+        approval: approvalSettings(deps, turn.session),
+        signal: AbortSignal.any([turn.cancel, turn.stop]),
+      });
+      turn.history.push(...recorded);
+      if (waiting.length > 0) {
+        await deps.sessions.update(sessionId, { status: 'awaiting_approval' });
+        await emitEvent(deps, sessionId, {
+          type: 'approval_required',
+          calls: waiting.map((w) => ({
+            toolCallId: w.toolCall.id,
+            tool: w.toolCall.name,
+            args: w.toolCall.input,
+            reason: w.reason,
+          })),
+        });
+        return 'done';
+      }
+      if (turn.stop.aborted && !turn.cancel.aborted) return 'yielded';
+      continue;
+    }
+
+    if (iterations >= maxIterations) {
+      await emitEvent(deps, sessionId, {
+        type: 'error',
+        code: 'max_iterations',
+        message: `Stopped after ${maxIterations} iterations without finishing. Say "continue" to go on.`,
+      });
+      return finishTurn(deps, turn, 'max_iterations');
+    }
+
+    if (shouldCompact(deps, turn)) {
+      if ((await compactHistory(deps, turn)) === 'ended') return 'done';
+    }
+    const note = detectDoomLoop(turn.history) ?? repeatedMalformedNote(turn.history);
+    if (note) await appendNote(deps, turn, note);
+
+    iterations++;
+    const response = await callModel(deps, turn);
+    if (response === 'interrupted') return turn.stop.aborted && !turn.cancel.aborted ? 'yielded' : finishInterrupted(deps, turn);
+    if (response === 'ended') return 'done';
+
+    const assistant: ChatMessage = {
+      role: 'assistant',
+      content: response.text,
+      ...(response.toolCalls.length > 0 ? { toolCalls: response.toolCalls } : {}),
+    };
+    await deps.history.append(sessionId, assistant);
+    turn.history.push(assistant);
+    for (const call of response.toolCalls) {
+      await emitEvent(deps, sessionId, { type: 'tool_call', toolCallId: call.id, tool: call.name, args: call.input });
+    }
+    if (response.toolCalls.length > 0) continue;
+
+    const open = await openTodos(deps.toolState(sessionId));
+    if (open.length > 0 && nudges < MAX_PLAN_NUDGES) {
+      nudges++;
+      const list = open.map((t) => `- ${t.content} (${t.status})`).join('\n');
+      await appendNote(
+        deps,
+        turn,
+        `Your plan still has open todos:\n${list}\nContinue working on them, or update the plan with plan_tool if they are done or no longer needed.`,
+      );
+      continue;
+    }
+    return finishTurn(deps, turn, 'done');
+  }
+}
+
+async function callModel(deps: AgentDeps, turn: Turn) {
+  const { id: sessionId } = turn.session;
+  const stream = turn.session.stream === undefined ? deps.config.stream : turn.session.stream === '1';
+  const signal = AbortSignal.any([turn.cancel, turn.stop]);
+  for (let attempt = 0; ; attempt++) {
+    let streamed = false;
+    // Chunks are written in order on one chain; awaited before anything else is emitted.
+    let chunks: Promise<unknown> = Promise.resolve();
+    try {
+      const response = await turn.model.provider.complete(
+        {
+          model: turn.model.modelId,
+          system: deps.systemPrompt,
+          messages: turn.history,
+          tools: deps.registry.definitions(),
+          maxTokens: deps.config.maxOutputTokens,
+          stream,
+        },
+        (delta) => {
+          if (!stream || delta.length === 0) return;
+          streamed = true;
+          chunks = chunks.then(() => emitEvent(deps, sessionId, { type: 'assistant_chunk', text: delta }));
+        },
+        signal,
+      );
+      await chunks;
+      await recordUsage(deps, turn, response.usage);
+      if (streamed) await emitEvent(deps, sessionId, { type: 'assistant_stream_end' });
+      else if (response.text.length > 0) await emitEvent(deps, sessionId, { type: 'assistant_message', text: response.text });
+      return response;
+    } catch (err) {
+      await chunks.catch((e: unknown) => deps.logger.warn({ err: e, sessionId }, 'chunk emit failed'));
+      if (streamed) await emitEvent(deps, sessionId, { type: 'assistant_stream_end' });
+      if (err instanceof InterruptedError || signal.aborted) return 'interrupted' as const;
+      if (err instanceof ContextWindowExceededError && attempt === 0) {
+        deps.logger.warn({ sessionId }, 'context window exceeded, compacting before retrying');
+        if ((await compactHistory(deps, turn)) === 'ended') return 'ended' as const;
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
+async function recordUsage(deps: AgentDeps, turn: Turn, usage: Usage): Promise<void> {
+  const cost = turn.model.costOf(usage);
+  turn.usage = {
+    inputTokens: turn.usage.inputTokens + usage.inputTokens,
+    outputTokens: turn.usage.outputTokens + usage.outputTokens,
+    cacheReadTokens: turn.usage.cacheReadTokens + usage.cacheReadTokens,
+    cacheWriteTokens: turn.usage.cacheWriteTokens + usage.cacheWriteTokens,
+  };
+  turn.costUsd += cost;
+  turn.session.contextTokens = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens;
+  await deps.sessions.addUsage(turn.session.id, usage, cost);
+}
+
+function shouldCompact(deps: AgentDeps, turn: Turn): boolean {
+  return turn.session.contextTokens >= deps.config.compactionThreshold * turn.model.contextWindow;
+}
+
+async function appendNote(deps: AgentDeps, turn: Turn, content: string): Promise<void> {
+  const note: ChatMessage = { role: 'user', content, synthetic: 'note' };
+  await deps.history.append(turn.session.id, note);
+  turn.history.push(note);
+}
+
+export function approvalSettings(deps: AgentDeps, session: SessionRecord) {
+  return { yolo: deps.config.approval.yolo || session.yolo === '1', require: deps.config.approval.require };
+}
+
+async function finishTurn(deps: AgentDeps, turn: Turn, reason: 'done' | 'max_iterations'): Promise<TurnOutcome> {
+  await deps.sessions.update(turn.session.id, { status: 'idle' });
+  await emitEvent(deps, turn.session.id, { type: 'turn_complete', reason, usage: turn.usage, costUsd: turn.costUsd });
+  return 'done';
+}
+
+/** Gives every unanswered call a result so the history stays valid, then reports the interrupt. */
+async function finishInterrupted(deps: AgentDeps, turn: Turn): Promise<TurnOutcome> {
+  const dangling = danglingToolCalls(turn.history);
+  if (dangling.length > 0) {
+    turn.history.push(...(await abandonCalls(deps, turn.session.id, dangling, 'the user interrupted the turn.')));
+  }
+  await deps.sessions.update(turn.session.id, { status: 'idle' });
+  await emitEvent(deps, turn.session.id, { type: 'interrupted' });
+  return 'done';
+}

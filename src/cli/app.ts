@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { LlmProvider } from '../core/llm-provider.js';
+import type { AnyToolSpec } from '../core/tool-spec.js';
+import { MlInternError } from '../core/errors.js';
+import { AgentRuntime } from '../agent/agent-runtime.js';
+import type { AgentDeps, ResolvedModel } from '../agent/agent-deps.js';
+import { AnthropicProvider } from '../llm/anthropic-provider.js';
+import { contextWindowOf, costOf, parseModelName } from '../llm/model-catalog.js';
+import { CancelFlags } from '../queue/cancel-flags.js';
+import { DrainWorker } from '../queue/drain-worker.js';
+import { drainQueueName, type DrainJobData } from '../queue/drain-queue.js';
+import { OperationQueue } from '../queue/operation-queue.js';
+import { connectRedis } from '../queue/redis-connection.js';
+import { SessionLocks } from '../queue/session-locks.js';
+import { EventStore } from '../store/event-store.js';
+import { HistoryStore } from '../store/history-store.js';
+import { KeySpace } from '../store/keys.js';
+import { SessionStore, type NewSession } from '../store/session-store.js';
+import { ThreadIndex } from '../store/thread-index.js';
+import { ToolCallStore } from '../store/tool-call-store.js';
+import { redisToolState } from '../store/tool-state-store.js';
+import { ToolRegistry } from '../tools/tool-registry.js';
+import { builtinTools } from '../tools/builtin-tools.js';
+
+export interface AppOptions {
+  config: Config;
+  redisUrl: string;
+  logger: Logger;
+  systemPrompt: string;
+  /** Anthropic credentials; unused when `llm` is given. */
+  anthropic?: { apiKey?: string; baseURL?: string };
+  /** Replaces the model provider for every model (the scripted LLM of tests and the benchmark). */
+  llm?: LlmProvider;
+  /** Tools on top of the built-in ones. */
+  extraTools?: readonly AnyToolSpec[];
+  redact?: (text: string) => string;
+}
+
+/**
+ * The composition root: builds every store, the queue and (on demand) the workers from one config.
+ * Adapters use `operations` to submit and `events` to render; `startWorkers` turns the process into
+ * a worker too.
+ */
+export class App {
+  readonly keys: KeySpace;
+  readonly redis: Redis;
+  readonly sessions: SessionStore;
+  readonly history: HistoryStore;
+  readonly events: EventStore;
+  readonly toolCalls: ToolCallStore;
+  readonly threads: ThreadIndex;
+  readonly cancel: CancelFlags;
+  readonly operations: OperationQueue;
+  readonly registry: ToolRegistry;
+  private readonly queue: Queue<DrainJobData>;
+  private readonly subscriber: Redis;
+  private readonly extraConnections: Redis[] = [];
+  private worker: DrainWorker | undefined;
+  private locks: SessionLocks | undefined;
+  private anthropic: AnthropicProvider | undefined;
+
+  constructor(readonly options: AppOptions) {
+    const { config, redisUrl } = options;
+    this.keys = new KeySpace(config.redis.prefix);
+    this.redis = connectRedis(redisUrl, 'ml-intern-bot');
+    this.subscriber = connectRedis(redisUrl, 'ml-intern-bot:cancel');
+    this.sessions = new SessionStore(this.redis, this.keys);
+    this.history = new HistoryStore(this.redis, this.keys);
+    this.events = new EventStore(this.redis, this.keys, config.events.maxLen);
+    this.toolCalls = new ToolCallStore(this.redis, this.keys);
+    this.threads = new ThreadIndex(this.redis, this.keys);
+    this.cancel = new CancelFlags(this.redis, this.subscriber, this.keys);
+    this.queue = new Queue<DrainJobData>(drainQueueName(config.redis.prefix), {
+      connection: this.redis,
+      prefix: this.keys.queuePrefix,
+    });
+    this.operations = new OperationQueue(this.redis, this.keys, this.queue, this.cancel);
+    this.registry = new ToolRegistry([...builtinTools(), ...(options.extraTools ?? [])]);
+  }
+
+  /** Creates a session (and binds its thread, when it has one); emits `ready`. */
+  async startSession(init: Omit<NewSession, 'id' | 'model'> & { model?: string }): Promise<string> {
+    const id = randomUUID();
+    await this.sessions.create({ ...init, id, model: init.model ?? this.options.config.model });
+    await this.events.emit(id, { type: 'ready' });
+    return id;
+  }
+
+  /** A fresh connection for blocking reads (XREAD BLOCK); closed with the app. */
+  blockingConnection(name: string): Redis {
+    const conn = connectRedis(this.options.redisUrl, name);
+    this.extraConnections.push(conn);
+    return conn;
+  }
+
+  async startWorkers(overrides: { concurrency?: number } = {}): Promise<void> {
+    if (this.worker) return;
+    const { config, logger } = this.options;
+    this.locks = new SessionLocks(this.redis, this.keys, config.worker.lockMs);
+    this.worker = new DrainWorker({
+      redisUrl: this.options.redisUrl,
+      connection: this.redis,
+      keys: this.keys,
+      locks: this.locks,
+      queue: this.operations,
+      handler: new AgentRuntime(this.agentDeps()),
+      logger,
+      concurrency: overrides.concurrency ?? config.worker.concurrency,
+      lockMs: config.worker.lockMs,
+      stalledIntervalMs: config.worker.stalledIntervalMs,
+    });
+    await this.worker.waitUntilReady();
+  }
+
+  /** Checks that the configured model can be served (an API key is set), before anything runs. */
+  assertModelUsable(model = this.options.config.model): void {
+    this.resolveModel(model);
+  }
+
+  private agentDeps(): AgentDeps {
+    const redact = this.options.redact ?? ((t: string) => t);
+    return {
+      config: this.options.config,
+      systemPrompt: this.options.systemPrompt,
+      sessions: this.sessions,
+      history: this.history,
+      events: this.events,
+      toolCalls: this.toolCalls,
+      threads: this.threads,
+      registry: this.registry,
+      cancel: this.cancel,
+      resolveModel: (name) => this.resolveModel(name),
+      toolState: (sessionId) => redisToolState(this.redis, this.keys, sessionId),
+      logger: this.options.logger,
+      redact,
+    };
+  }
+
+  private resolveModel(name: string): ResolvedModel {
+    const { modelId } = parseModelName(name);
+    const contextWindow = this.options.config.contextWindowTokens ?? contextWindowOf(modelId);
+    return {
+      provider: this.options.llm ?? this.anthropicProvider(),
+      modelId,
+      contextWindow,
+      costOf: (usage) => costOf(modelId, usage),
+    };
+  }
+
+  private anthropicProvider(): AnthropicProvider {
+    const apiKey = this.options.anthropic?.apiKey;
+    if (!apiKey) {
+      throw new MlInternError('no_api_key', 'No Anthropic API key: set ANTHROPIC_API_KEY (in the environment or .env).');
+    }
+    this.anthropic ??= new AnthropicProvider({
+      apiKey,
+      ...(this.options.anthropic?.baseURL ? { baseURL: this.options.anthropic.baseURL } : {}),
+      maxRetries: this.options.config.llm.maxRetries,
+      timeoutMs: this.options.config.llm.timeoutMs,
+      logger: this.options.logger,
+    });
+    return this.anthropic;
+  }
+
+  /** Stops the workers (letting running turns finish within `graceMs`) and closes every connection. */
+  async close(graceMs = 10_000): Promise<void> {
+    await this.worker?.close(graceMs);
+    this.locks?.stop();
+    await this.queue.close();
+    for (const conn of [...this.extraConnections, this.subscriber, this.redis]) conn.disconnect();
+  }
+}

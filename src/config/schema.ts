@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/** The one schema for the agent config. `configs/default.json` holds the defaults operators see. */
+export const configSchema = z.strictObject({
+  /** `<provider>/<model-id>`; only `anthropic/` is served today. */
+  model: z.string().regex(/^[a-z0-9-]+\/[\w.:-]+$/, 'must look like "anthropic/<model-id>"'),
+  maxIterations: z.number().int().min(1).max(10_000).default(300),
+  /** Output token cap of one LLM call. */
+  maxOutputTokens: z.number().int().min(256).max(200_000).default(16_000),
+  /** Overrides the model's known context window (tokens). */
+  contextWindowTokens: z.number().int().min(1_000).optional(),
+  /** Compact when the prompt reaches this fraction of the context window. */
+  compactionThreshold: z.number().gt(0).max(1).default(0.9),
+  /** Messages kept verbatim at the end of the history when compacting. */
+  compactionKeepRecent: z.number().int().min(1).max(200).default(6),
+  /** Path of the system prompt, relative to the project root unless absolute. */
+  systemPrompt: z.string().min(1).default('configs/system-prompt.md'),
+  /** False sends one `assistant_message` per answer instead of `assistant_chunk`s. */
+  stream: z.boolean().default(true),
+  llm: z
+    .strictObject({
+      maxRetries: z.number().int().min(0).max(20).default(6),
+      timeoutMs: z.number().int().min(1_000).default(600_000),
+    })
+    .prefault({}),
+  approval: z
+    .strictObject({
+      yolo: z.boolean().default(false),
+      require: z.array(z.string().min(1)).default([]),
+      approvers: z.union([z.enum(['owner', 'channel']), z.array(z.string().min(1))]).default('owner'),
+    })
+    .prefault({}),
+  access: z
+    .strictObject({
+      workspaces: z.array(z.string()).default([]),
+      channels: z.array(z.string()).default([]),
+      users: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+  worker: z
+    .strictObject({
+      concurrency: z.number().int().min(1).max(10_000).default(50),
+      lockMs: z.number().int().min(500).max(600_000).default(3_000),
+      stalledIntervalMs: z.number().int().min(250).max(600_000).default(1_500),
+    })
+    .prefault({}),
+  redis: z.strictObject({ prefix: z.string().min(1).max(50).default('mlib') }).prefault({}),
+  events: z.strictObject({ maxLen: z.number().int().min(100).default(10_000) }).prefault({}),
+  mcpServers: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+/**
+ * Events: what the agent says. Every event of a session is appended to the session's Redis stream
+ * with a per-session sequence number, so renderers read them in order and resume after a restart.
+ */
+
+export const usageSchema = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  cacheReadTokens: z.number().int().nonnegative(),
+  cacheWriteTokens: z.number().int().nonnegative(),
+});
+export type Usage = z.infer<typeof usageSchema>;
+
+export const toolStateSchema = z.enum([
+  'running',
+  'waiting_approval',
+  'approved',
+  'rejected',
+  'completed',
+  'failed',
+  'abandoned',
+  'cancelled',
+  'unknown',
+]);
+export type ToolState = z.infer<typeof toolStateSchema>;
+
+export const todoSchema = z.object({
+  id: z.string().min(1).max(100),
+  content: z.string().min(1).max(2_000),
+  status: z.enum(['pending', 'in_progress', 'completed']),
+});
+export type Todo = z.infer<typeof todoSchema>;
+
+const pendingCallSchema = z.object({
+  toolCallId: z.string(),
+  tool: z.string(),
+  args: z.record(z.string(), z.unknown()),
+  /** Why the call needs approval, in a few words ("launches a paid GPU job"). */
+  reason: z.string().optional(),
+});
+export type PendingCallSummary = z.infer<typeof pendingCallSchema>;
+
+export const eventBodySchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('processing'), opType: z.string() }),
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('assistant_chunk'), text: z.string() }),
+  z.object({ type: z.literal('assistant_message'), text: z.string() }),
+  z.object({ type: z.literal('assistant_stream_end') }),
+  z.object({
+    type: z.literal('tool_call'),
+    toolCallId: z.string(),
+    tool: z.string(),
+    args: z.record(z.string(), z.unknown()),
+  }),
+  z.object({
+    type: z.literal('tool_output'),
+    toolCallId: z.string(),
+    tool: z.string(),
+    output: z.string(),
+    ok: z.boolean(),
+  }),
+  z.object({ type: z.literal('tool_log'), toolCallId: z.string(), tool: z.string(), log: z.string() }),
+  z.object({
+    type: z.literal('tool_state_change'),
+    toolCallId: z.string(),
+    tool: z.string(),
+    state: toolStateSchema,
+  }),
+  z.object({ type: z.literal('approval_required'), calls: z.array(pendingCallSchema) }),
+  z.object({ type: z.literal('plan_update'), todos: z.array(todoSchema) }),
+  z.object({
+    type: z.literal('turn_complete'),
+    /** `max_iterations` when the loop hit its limit instead of finishing. */
+    reason: z.enum(['done', 'max_iterations', 'awaiting_approval']),
+    usage: usageSchema,
+    costUsd: z.number().nonnegative(),
+  }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  z.object({ type: z.literal('interrupted') }),
+  z.object({ type: z.literal('compacted'), oldTokens: z.number(), newTokens: z.number() }),
+  z.object({ type: z.literal('undo_complete'), removed: z.number().int().nonnegative() }),
+  /** The session ended; `replacedBy` names the session that took over its thread (`new`). */
+  z.object({ type: z.literal('shutdown'), replacedBy: z.string().optional() }),
+]);
+export type EventBody = z.infer<typeof eventBodySchema>;
+export type EventType = EventBody['type'];
+
+/** An event as stored and delivered: the body plus its place in the session's sequence. */
+export type AgentEvent = EventBody & {
+  seq: number;
+  /** Milliseconds since the epoch. */
+  at: number;
+  sessionId: string;
+};
+
+export function parseAgentEvent(sessionId: string, seq: number, at: number, json: string): AgentEvent {
+  const body = eventBodySchema.parse(JSON.parse(json));
+  return { ...body, seq, at, sessionId };
+}

@@ -1,0 +1,432 @@
+import Anthropic, { APIConnectionError, APIError } from '@anthropic-ai/sdk';
+import type { ClientOptions } from '@anthropic-ai/sdk';
+import type {
+  MessageCreateParamsStreaming,
+  MessageDeltaUsage,
+  RawMessageStreamEvent,
+  Usage as AnthropicUsage,
+} from '@anthropic-ai/sdk/resources/messages';
+import { ContextWindowExceededError, InterruptedError, LlmError, MlInternError } from '../core/errors.js';
+import type { Usage } from '../core/events.js';
+import type { LlmProvider, LlmRequest, LlmResponse } from '../core/llm-provider.js';
+import type { ToolCall } from '../core/messages.js';
+import { buildAnthropicPrompt } from './anthropic-messages.js';
+
+/** Where retries are reported; pino's `warn(obj, msg)` fits. */
+export interface ProviderLogger {
+  warn(obj: Record<string, unknown>, msg: string): void;
+}
+
+export interface AnthropicProviderOptions {
+  apiKey: string;
+  /** Without `/v1`. When absent the SDK's own default applies (`ANTHROPIC_BASE_URL`, else api.anthropic.com). */
+  baseURL?: string;
+  /** Retries after the first attempt, for transient failures (429, 5xx, 529, connection, stalled stream). */
+  maxRetries: number;
+  /** Longest wait for the response headers, and then between two stream events. */
+  timeoutMs: number;
+  logger?: ProviderLogger;
+  /** First backoff delay in ms; it doubles on each retry. Default 500. */
+  retryBaseMs?: number;
+  /** Longest backoff delay in ms. Default 8000. */
+  retryMaxMs?: number;
+  /** A `retry-after` longer than this (ms) is not waited out: the error is thrown at once. Default 60000. */
+  maxRetryAfterMs?: number;
+}
+
+/** A failed attempt, as the retry loop sees it. */
+interface Failure {
+  error: MlInternError;
+  retryable: boolean;
+  /** What the server asked for (`retry-after-ms` / `retry-after`), when it did. */
+  retryAfterMs?: number;
+}
+
+/** The stream stalled past the timeout or ended before `message_stop`: a transport failure. */
+class StreamBrokenError extends Error {}
+
+/** `onText` threw: the caller's error, passed through untouched rather than retried. */
+class CallbackError extends Error {}
+
+const RETRYABLE_STREAM_ERROR_TYPES = new Set(['overloaded_error', 'api_error', 'rate_limit_error', 'timeout_error']);
+const CONTEXT_OVERFLOW = /prompt is too long|context window|context length|maximum context|too many (input )?tokens/i;
+const MAX_DETAIL_CHARS = 300;
+
+/**
+ * The Anthropic Messages API behind {@link LlmProvider}. Always streams on the wire. Retries are
+ * its own (the SDK's are off) so that each is logged, so that a stream that breaks after its
+ * headers is retried too, and so that nothing is retried once text has reached `onText`.
+ */
+export class AnthropicProvider implements LlmProvider {
+  private readonly client: Anthropic;
+  private readonly apiKey: string;
+  private readonly maxRetries: number;
+  private readonly timeoutMs: number;
+  private readonly logger: ProviderLogger | undefined;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly maxRetryAfterMs: number;
+
+  constructor(options: AnthropicProviderOptions) {
+    this.apiKey = options.apiKey;
+    this.maxRetries = options.maxRetries;
+    this.timeoutMs = options.timeoutMs;
+    this.logger = options.logger;
+    this.retryBaseMs = options.retryBaseMs ?? 500;
+    this.retryMaxMs = options.retryMaxMs ?? 8_000;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
+    const clientOptions: ClientOptions = {
+      apiKey: options.apiKey,
+      maxRetries: 0,
+      timeout: options.timeoutMs,
+    };
+    if (options.baseURL !== undefined) clientOptions.baseURL = options.baseURL;
+    if (options.logger !== undefined) clientOptions.logger = sdkLoggerFor(options.logger);
+    this.client = new Anthropic(clientOptions);
+  }
+
+  async complete(request: LlmRequest, onText: (delta: string) => void, signal: AbortSignal): Promise<LlmResponse> {
+    const prompt = buildAnthropicPrompt(request);
+    const params: MessageCreateParamsStreaming = {
+      model: request.model,
+      max_tokens: request.maxTokens,
+      messages: prompt.messages,
+      stream: true,
+    };
+    if (prompt.system.length > 0) params.system = prompt.system;
+    if (prompt.tools.length > 0) params.tools = prompt.tools;
+    // With `stream: false` the caller wants one message, so deltas are kept, not shown.
+    const emit = request.stream ? onText : undefined;
+
+    for (let attempt = 0; ; attempt++) {
+      if (signal.aborted) throw new InterruptedError();
+      const progress = { textEmitted: false };
+      try {
+        return await this.attempt(params, emit, signal, progress);
+      } catch (err) {
+        if (signal.aborted || err instanceof InterruptedError) throw new InterruptedError();
+        if (err instanceof CallbackError) throw err.cause;
+        const failure = this.classify(err);
+        if (progress.textEmitted) {
+          // Chunks already went out; a second attempt would show the user a different answer.
+          throw new LlmError(`the response stream failed after text was shown (${failure.error.message})`, {
+            cause: err,
+            code: failure.error.code,
+            ...(failure.error instanceof LlmError && failure.error.status !== undefined
+              ? { status: failure.error.status }
+              : {}),
+          });
+        }
+        if (!failure.retryable || attempt >= this.maxRetries) throw failure.error;
+        if (failure.retryAfterMs !== undefined && failure.retryAfterMs > this.maxRetryAfterMs) throw failure.error;
+        const delayMs = failure.retryAfterMs ?? this.backoffMs(attempt);
+        this.logger?.warn(
+          {
+            attempt: attempt + 1,
+            maxRetries: this.maxRetries,
+            delayMs: Math.round(delayMs),
+            code: failure.error.code,
+            status: failure.error instanceof LlmError ? failure.error.status : undefined,
+            model: request.model,
+          },
+          `Anthropic call failed, retrying: ${failure.error.message}`,
+        );
+        await sleep(delayMs, signal);
+      }
+    }
+  }
+
+  /** One request and its whole stream. Throws on any failure; `complete` decides about retrying. */
+  private async attempt(
+    params: MessageCreateParamsStreaming,
+    onText: ((delta: string) => void) | undefined,
+    signal: AbortSignal,
+    progress: { textEmitted: boolean },
+  ): Promise<LlmResponse> {
+    // Our own controller: the stall timer aborts this attempt without touching the caller's signal.
+    const controller = new AbortController();
+    const abortAttempt = (): void => controller.abort();
+    signal.addEventListener('abort', abortAttempt, { once: true });
+    let stalled = false;
+    let timer: NodeJS.Timeout | undefined;
+    // The SDK's timeout ends at the headers; this one also covers silence in the middle of the stream.
+    const armStallTimer = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        stalled = true;
+        controller.abort();
+      }, this.timeoutMs);
+    };
+    const accumulator = new ResponseAccumulator();
+    try {
+      armStallTimer();
+      try {
+        const stream = await this.client.messages.create(params, { signal: controller.signal });
+        for await (const event of stream) {
+          armStallTimer();
+          const delta = accumulator.apply(event);
+          if (delta.length > 0 && onText !== undefined) {
+            progress.textEmitted = true;
+            try {
+              onText(delta);
+            } catch (err) {
+              throw new CallbackError('onText threw', { cause: err });
+            }
+          }
+        }
+      } catch (err) {
+        if (err instanceof CallbackError || signal.aborted) throw err;
+        if (stalled) throw new StreamBrokenError(`no data from the Anthropic API for ${this.timeoutMs} ms`);
+        // Errors of the body stream itself (socket reset, truncated SSE) are transport failures.
+        if (!(err instanceof APIError)) throw new StreamBrokenError(`the response stream broke: ${messageOf(err)}`);
+        throw err;
+      }
+      // The SDK's stream ends quietly when aborted, so an abort is only visible here.
+      if (signal.aborted) throw new InterruptedError();
+      if (stalled) throw new StreamBrokenError(`no data from the Anthropic API for ${this.timeoutMs} ms`);
+      if (!accumulator.finished) throw new StreamBrokenError('the response stream ended before message_stop');
+      return accumulator.response();
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', abortAttempt);
+    }
+  }
+
+  private classify(err: unknown): Failure {
+    if (err instanceof StreamBrokenError || err instanceof APIConnectionError) {
+      const what = err instanceof StreamBrokenError ? err.message : `could not reach the Anthropic API (${err.message})`;
+      return { retryable: true, error: new LlmError(this.redact(what), { cause: err, code: 'llm_connection' }) };
+    }
+    if (!(err instanceof APIError)) {
+      return { retryable: false, error: new LlmError(this.redact(messageOf(err)), { cause: err }) };
+    }
+    const detail = this.redact(truncate(err.apiMessage ?? err.message));
+    const status = err.status;
+    if (status === undefined) {
+      // An `error` event inside a 200 stream: no status, only the error type.
+      const type = err.type ?? 'unknown_error';
+      const code = type === 'overloaded_error' ? 'llm_overloaded' : 'llm_stream_error';
+      return {
+        retryable: RETRYABLE_STREAM_ERROR_TYPES.has(type),
+        error: new LlmError(`Anthropic stream error ${type}: ${detail}`, { cause: err, code }),
+      };
+    }
+    if (
+      (status === 400 && (err.type === null || err.type === 'invalid_request_error') && CONTEXT_OVERFLOW.test(detail)) ||
+      status === 413
+    ) {
+      // 413 is a request body over the size limit: like a long prompt, only compaction helps.
+      return {
+        retryable: false,
+        error: new ContextWindowExceededError(`The prompt is too long for the model: ${detail}`, { cause: err }),
+      };
+    }
+    if (status === 401) {
+      return {
+        retryable: false,
+        error: new LlmError('the Anthropic API rejected the API key (401); check ANTHROPIC_API_KEY', {
+          cause: err,
+          status,
+          code: 'llm_auth',
+        }),
+      };
+    }
+    const retryable = isRetryableStatus(status, err.headers);
+    const failure: Failure = {
+      retryable,
+      error: new LlmError(`Anthropic API error ${status}${err.type === null ? '' : ` ${err.type}`}: ${detail}`, {
+        cause: err,
+        status,
+        code: codeForStatus(status),
+      }),
+    };
+    const retryAfterMs = retryAfterMsOf(err.headers);
+    if (retryable && retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
+    return failure;
+  }
+
+  /** Exponential backoff with up to 25 % jitter, so that many sessions do not retry in step. */
+  private backoffMs(attempt: number): number {
+    const ceiling = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** attempt);
+    return ceiling * (1 - Math.random() * 0.25);
+  }
+
+  /** The key never belongs in a message, even if a proxy echoes it back. */
+  private redact(text: string): string {
+    return this.apiKey.length >= 8 ? text.split(this.apiKey).join('[redacted]') : text;
+  }
+}
+
+/** Folds the raw stream events into one response. */
+class ResponseAccumulator {
+  finished = false;
+  private text = '';
+  private stopReason: string | null = null;
+  private readonly toolCalls: ToolCall[] = [];
+  private readonly openTools = new Map<number, { id: string; name: string; json: string; initial: unknown }>();
+  private readonly usage: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+
+  /** Applies one event and returns the text it adds (often empty). */
+  apply(event: RawMessageStreamEvent): string {
+    switch (event.type) {
+      case 'message_start':
+        this.mergeUsage(event.message.usage);
+        return '';
+      case 'content_block_start': {
+        const block = event.content_block;
+        if (block.type === 'tool_use') {
+          this.openTools.set(event.index, { id: block.id, name: block.name, json: '', initial: block.input });
+          return '';
+        }
+        return block.type === 'text' ? this.addText(block.text) : '';
+      }
+      case 'content_block_delta':
+        if (event.delta.type === 'text_delta') return this.addText(event.delta.text);
+        if (event.delta.type === 'input_json_delta') {
+          const tool = this.openTools.get(event.index);
+          if (tool !== undefined) tool.json += event.delta.partial_json;
+        }
+        return '';
+      case 'content_block_stop':
+        this.closeTool(event.index);
+        return '';
+      case 'message_delta':
+        this.stopReason = event.delta.stop_reason ?? this.stopReason;
+        this.mergeUsage(event.usage);
+        return '';
+      case 'message_stop':
+        this.finished = true;
+        return '';
+      default:
+        // Event types newer than this code carry nothing it uses.
+        return '';
+    }
+  }
+
+  response(): LlmResponse {
+    for (const index of [...this.openTools.keys()]) this.closeTool(index);
+    return {
+      text: this.text,
+      toolCalls: this.toolCalls,
+      stopReason: this.stopReason ?? 'end_turn',
+      usage: { ...this.usage },
+    };
+  }
+
+  private addText(text: string): string {
+    this.text += text;
+    return text;
+  }
+
+  private closeTool(index: number): void {
+    const tool = this.openTools.get(index);
+    if (tool === undefined) return;
+    this.openTools.delete(index);
+    const call: ToolCall = { id: tool.id, name: tool.name, input: {} };
+    if (tool.json.trim() === '') {
+      // No deltas: the input (if any) came whole in content_block_start.
+      if (isPlainObject(tool.initial)) call.input = tool.initial;
+    } else {
+      const parsed = parseToolInput(tool.json);
+      if (parsed.ok) call.input = parsed.input;
+      else {
+        call.parseError = parsed.error;
+        call.rawInput = tool.json;
+      }
+    }
+    this.toolCalls.push(call);
+  }
+
+  /**
+   * message_start and message_delta both carry cumulative counts; a null or missing count means
+   * "unchanged" (message_delta often leaves the input counts out).
+   */
+  private mergeUsage(usage: Partial<AnthropicUsage | MessageDeltaUsage> | undefined): void {
+    if (usage === undefined) return;
+    const { input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens } = usage;
+    if (typeof input_tokens === 'number') this.usage.inputTokens = input_tokens;
+    if (typeof output_tokens === 'number') this.usage.outputTokens = output_tokens;
+    if (typeof cache_read_input_tokens === 'number') this.usage.cacheReadTokens = cache_read_input_tokens;
+    if (typeof cache_creation_input_tokens === 'number') this.usage.cacheWriteTokens = cache_creation_input_tokens;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseToolInput(
+  json: string,
+): { ok: true; input: Record<string, unknown> } | { ok: false; error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (err) {
+    return { ok: false, error: `The tool input is not valid JSON: ${messageOf(err)}` };
+  }
+  if (!isPlainObject(value)) return { ok: false, error: 'The tool input is valid JSON but not a JSON object.' };
+  return { ok: true, input: value };
+}
+
+function isRetryableStatus(status: number, headers: Headers | undefined): boolean {
+  // The API's own hint wins when present.
+  const hint = headers?.get('x-should-retry');
+  if (hint === 'true') return true;
+  if (hint === 'false') return false;
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+function codeForStatus(status: number): string {
+  if (status === 429) return 'llm_rate_limited';
+  if (status === 529 || status === 503) return 'llm_overloaded';
+  if (status >= 500) return 'llm_server_error';
+  if (status === 403) return 'llm_permission';
+  if (status === 404) return 'llm_not_found';
+  if (status === 400) return 'llm_bad_request';
+  return 'llm_error';
+}
+
+/** `retry-after-ms` (ms), else `retry-after` (seconds or an HTTP date); undefined when absent or unusable. */
+function retryAfterMsOf(headers: Headers | undefined): number | undefined {
+  const ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers?.get('retry-after');
+  if (value === undefined || value === null) return undefined;
+  const seconds = Number.parseFloat(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(new InterruptedError());
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new InterruptedError());
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function sdkLoggerFor(logger: ProviderLogger): NonNullable<ClientOptions['logger']> {
+  const warn = (message: string, ...rest: unknown[]): void =>
+    logger.warn({ source: 'anthropic-sdk', details: rest }, message);
+  const ignore = (): void => undefined;
+  return { error: warn, warn, info: ignore, debug: ignore };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function truncate(text: string): string {
+  return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)}…` : text;
+}

@@ -1,0 +1,152 @@
+import type { Usage } from '../core/events.js';
+import { MlInternError } from '../core/errors.js';
+
+/**
+ * What the project knows about each Claude model: its context window (for compaction) and its
+ * price (for the cost shown at the end of a turn). The figures are those of Anthropic's model
+ * pages; the SDK lists model ids but carries neither windows nor prices.
+ */
+
+/** USD per million tokens. */
+export interface TokenPrice {
+  input: number;
+  output: number;
+}
+
+/** A model's context window and price list. */
+export interface ModelInfo {
+  /** Input tokens the model accepts (prompt + tools + history). */
+  contextWindow: number;
+  price: TokenPrice;
+  /**
+   * Some models bill prompts above a size at a second rate (all tokens of the request, not only
+   * the part above the threshold).
+   */
+  largePrompt?: { aboveTokens: number; price: TokenPrice };
+}
+
+/** Cache writes (5-minute TTL) cost 1.25 × the input price, cache reads 0.1 ×. */
+export const CACHE_WRITE_MULTIPLIER = 1.25;
+export const CACHE_READ_MULTIPLIER = 0.1;
+
+const MILLION = 1_000_000;
+const K200 = 200_000;
+const M1 = 1_000_000;
+
+const SONNET_4: TokenPrice = { input: 3, output: 15 };
+const SONNET_5: TokenPrice = { input: 2, output: 10 };
+const OPUS_4: TokenPrice = { input: 5, output: 25 };
+const OPUS_5_5: TokenPrice = { input: 4, output: 20 };
+const HAIKU_4: TokenPrice = { input: 1, output: 5 };
+const FABLE_5: TokenPrice = { input: 10, output: 50 };
+const FABLE_5_2: TokenPrice = { input: 8, output: 40 };
+
+const CATALOG: Readonly<Record<string, ModelInfo>> = {
+  'claude-fable-5-2': { contextWindow: M1, price: FABLE_5_2 },
+  'claude-fable-5-1': { contextWindow: M1, price: FABLE_5 },
+  'claude-fable-5': { contextWindow: M1, price: FABLE_5 },
+  // Mythos shares the specifications and prices of the Fable release of the same number.
+  'claude-mythos-5-2': { contextWindow: M1, price: FABLE_5_2 },
+  'claude-mythos-5-1': { contextWindow: M1, price: FABLE_5 },
+  'claude-mythos-5': { contextWindow: M1, price: FABLE_5 },
+  'claude-opus-5-5': { contextWindow: M1, price: OPUS_5_5 },
+  'claude-sonnet-5-5': { contextWindow: M1, price: SONNET_5 },
+  'claude-haiku-5-5': {
+    contextWindow: M1,
+    price: { input: 0.1, output: 0.5 },
+    largePrompt: { aboveTokens: 100_000, price: { input: 0.5, output: 2.5 } },
+  },
+  'claude-opus-5': { contextWindow: M1, price: OPUS_4 },
+  'claude-sonnet-5': { contextWindow: M1, price: SONNET_5 },
+  'claude-opus-4-8': { contextWindow: M1, price: OPUS_4 },
+  'claude-opus-4-7': { contextWindow: M1, price: OPUS_4 },
+  'claude-opus-4-6': { contextWindow: M1, price: OPUS_4 },
+  'claude-sonnet-4-6': { contextWindow: M1, price: SONNET_4 },
+  'claude-haiku-4-5': { contextWindow: K200, price: HAIKU_4 },
+  'claude-opus-4-5': { contextWindow: K200, price: OPUS_4 },
+  'claude-sonnet-4-5': { contextWindow: K200, price: SONNET_4 },
+};
+
+/** What an unknown model is assumed to be: a conservative window (compaction starts early) and Sonnet 4 prices. */
+export const DEFAULT_MODEL_INFO: ModelInfo = { contextWindow: K200, price: SONNET_4 };
+
+/** Dated snapshots (`claude-haiku-4-5-20251001`) share the data of their alias. */
+function aliasOf(modelId: string): string {
+  return modelId.replace(/-\d{8}$/, '');
+}
+
+/** True when the catalog has data for `modelId` (or for its alias, for dated snapshot ids). */
+export function isKnownModel(modelId: string): boolean {
+  return Object.hasOwn(CATALOG, aliasOf(modelId));
+}
+
+/** The catalog entry of `modelId`, or {@link DEFAULT_MODEL_INFO} for a model the catalog does not know. */
+export function modelInfoOf(modelId: string): ModelInfo {
+  const alias = aliasOf(modelId);
+  return Object.hasOwn(CATALOG, alias) ? (CATALOG[alias] ?? DEFAULT_MODEL_INFO) : DEFAULT_MODEL_INFO;
+}
+
+/** The context window of `modelId`, in tokens. */
+export function contextWindowOf(modelId: string): number {
+  return modelInfoOf(modelId).contextWindow;
+}
+
+/**
+ * The cost of one or more calls, in USD. Anthropic reports `input_tokens` without the cached
+ * tokens, so the four counts of {@link Usage} are disjoint and priced separately.
+ */
+export function costOf(modelId: string, usage: Usage): number {
+  const info = modelInfoOf(modelId);
+  const promptTokens = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+  const price =
+    info.largePrompt !== undefined && promptTokens > info.largePrompt.aboveTokens
+      ? info.largePrompt.price
+      : info.price;
+  const dollars =
+    usage.inputTokens * price.input +
+    usage.outputTokens * price.output +
+    usage.cacheWriteTokens * price.input * CACHE_WRITE_MULTIPLIER +
+    usage.cacheReadTokens * price.input * CACHE_READ_MULTIPLIER;
+  return dollars / MILLION;
+}
+
+/** The model name of the config (`anthropic/claude-sonnet-5-5`) names a provider that is not supported. */
+export class UnknownProviderError extends MlInternError {
+  readonly provider: string;
+  constructor(provider: string, modelName: string) {
+    super(
+      'unknown_provider',
+      provider === ''
+        ? `Model "${modelName}" names no provider: write it as "anthropic/<model id>" (for example "anthropic/claude-sonnet-5-5").`
+        : `Unknown model provider "${provider}" in model "${modelName}": only "anthropic" is supported (for example "anthropic/claude-sonnet-5-5").`,
+    );
+    this.provider = provider;
+  }
+}
+
+/** A model name split into its provider and the provider's model id. */
+export interface ParsedModelName {
+  provider: 'anthropic';
+  modelId: string;
+}
+
+/**
+ * Splits `anthropic/claude-x` into provider and model id. A bare `claude-…` id is taken as
+ * Anthropic's, since no other provider serves Claude under that name; anything else throws
+ * {@link UnknownProviderError} (code `unknown_provider`).
+ */
+export function parseModelName(name: string): ParsedModelName {
+  const trimmed = name.trim();
+  const slash = trimmed.indexOf('/');
+  if (slash === -1) {
+    if (trimmed.startsWith('claude-')) return { provider: 'anthropic', modelId: trimmed };
+    throw new UnknownProviderError('', trimmed);
+  }
+  const provider = trimmed.slice(0, slash);
+  const modelId = trimmed.slice(slash + 1);
+  if (provider !== 'anthropic') throw new UnknownProviderError(provider, trimmed);
+  if (modelId.length === 0) {
+    throw new MlInternError('invalid_model_name', `Model "${trimmed}" has no model id after "anthropic/".`);
+  }
+  return { provider, modelId };
+}

@@ -1,0 +1,136 @@
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { operationEnvelopeSchema, type OperationEnvelope } from '../core/operations.js';
+import type { KeySpace } from '../store/keys.js';
+import { DRAIN_JOB, drainJobSchema, drainQueueName, type DrainJobData } from './drain-queue.js';
+import type { SessionLocks } from './session-locks.js';
+import type { OperationQueue } from './operation-queue.js';
+
+/** What the worker calls for each operation, in mailbox order. */
+export interface OperationHandler {
+  /**
+   * Runs one operation to its end, or to a pause for approval. Returns `yielded` when `stop` aborted
+   * it midway: the operation then stays at the head of the mailbox and is resumed by the next drain.
+   */
+  handle(envelope: OperationEnvelope, stop: AbortSignal): Promise<'done' | 'yielded'>;
+  /** Called for a mailbox entry that is not a valid operation (it is then dropped). */
+  rejectMalformed(sessionId: string, reason: string): Promise<void>;
+}
+
+export interface DrainWorkerOptions {
+  redisUrl: string;
+  connection: Redis;
+  keys: KeySpace;
+  locks: SessionLocks;
+  queue: OperationQueue;
+  handler: OperationHandler;
+  logger: Logger;
+  concurrency: number;
+  lockMs: number;
+  stalledIntervalMs: number;
+}
+
+/**
+ * A BullMQ worker that drains session mailboxes. Each drain job holds the session lock and takes
+ * operations one at a time, removing each only after it is handled, so a worker killed midway
+ * leaves the operation for the worker that recovers the stalled job.
+ */
+export class DrainWorker {
+  private readonly worker: Worker<DrainJobData>;
+  private readonly stopping = new AbortController();
+
+  constructor(private readonly options: DrainWorkerOptions) {
+    this.worker = new Worker<DrainJobData>(
+      drainQueueName(options.keys.prefix),
+      (job) => this.process(job),
+      {
+        connection: { url: options.redisUrl, maxRetriesPerRequest: null },
+        prefix: options.keys.queuePrefix,
+        concurrency: options.concurrency,
+        lockDuration: options.lockMs,
+        stalledInterval: options.stalledIntervalMs,
+        // A stalled drain means a worker died; the operation-level attempt count decides when to give up.
+        maxStalledCount: 1_000,
+        autorun: true,
+      },
+    );
+    this.worker.on('error', (err) => options.logger.error({ err }, 'drain worker error'));
+    this.worker.on('failed', (job, err) =>
+      options.logger.error({ err, sessionId: job?.data.sessionId }, 'drain job failed'),
+    );
+  }
+
+  async waitUntilReady(): Promise<void> {
+    await this.worker.waitUntilReady();
+  }
+
+  private async process(job: Job<DrainJobData>): Promise<void> {
+    if (job.name !== DRAIN_JOB) return;
+    const { sessionId } = drainJobSchema.parse(job.data);
+    const { connection: redis, keys, locks, handler, logger, lockMs } = this.options;
+    const lock = await locks.acquire(sessionId, 2 * lockMs);
+    if (!lock) {
+      // Another worker is draining this session; make sure someone looks again once it is done.
+      logger.warn({ sessionId }, 'session busy elsewhere, drain re-queued');
+      await this.options.queue.wake(sessionId);
+      return;
+    }
+    const stop = AbortSignal.any([lock.lost, this.stopping.signal]);
+    const mailbox = keys.session(sessionId).mailbox;
+    try {
+      while (!stop.aborted) {
+        const raw = await redis.lindex(mailbox, 0);
+        if (raw === null) break;
+        const parsed = parseEnvelope(raw, sessionId);
+        if (!parsed.ok) {
+          logger.warn({ sessionId, reason: parsed.reason }, 'dropping malformed operation');
+          await redis.lpop(mailbox);
+          await handler.rejectMalformed(sessionId, parsed.reason);
+          continue;
+        }
+        const outcome = await handler.handle(parsed.envelope, stop);
+        if (outcome === 'yielded') break;
+        await redis
+          .multi()
+          .lpop(mailbox)
+          .hdel(keys.session(sessionId).session, 'currentOp', 'currentOpAttempts')
+          .exec();
+      }
+    } finally {
+      await lock.release().catch((err: unknown) => logger.warn({ err, sessionId }, 'lock release failed'));
+    }
+    // Stopped midway (shutdown or lost lock): hand the rest of the mailbox to whoever drains next.
+    if (stop.aborted && (await redis.llen(mailbox)) > 0) await this.options.queue.wake(sessionId);
+  }
+
+  /**
+   * Stops taking jobs. Running turns get `graceMs` to finish; then they are told to stop at their
+   * next safe point and their operations are handed to another worker.
+   */
+  async close(graceMs: number): Promise<void> {
+    const closing = this.worker.close();
+    const timer = setTimeout(() => this.stopping.abort(new Error('worker shutting down')), graceMs);
+    try {
+      await closing;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function parseEnvelope(
+  raw: string,
+  sessionId: string,
+): { ok: true; envelope: OperationEnvelope } | { ok: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  const result = operationEnvelopeSchema.safeParse(json);
+  if (!result.success) return { ok: false, reason: result.error.issues.map((i) => i.message).join('; ') };
+  if (result.data.sessionId !== sessionId) return { ok: false, reason: 'operation for another session' };
+  return { ok: true, envelope: result.data };
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { KeySpace } from '../store/keys.js';
+
+const RELEASE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const RENEW_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+
+interface LockCommands {
+  mlibLockRelease(key: string, token: string): Promise<number>;
+  mlibLockRenew(key: string, token: string, ttlMs: number): Promise<number>;
+}
+
+/** A held session lock. `lost` aborts when a renewal finds the lock taken or expired. */
+export interface HeldLock {
+  readonly lost: AbortSignal;
+  release(): Promise<void>;
+}
+
+/**
+ * Exclusive, renewed per-session locks. One timer renews every lock this process holds in one
+ * pipeline, so a thousand sessions cost one round trip per renewal period, not a thousand.
+ * Defends against a stalled-but-alive worker and a recovered job running the same session twice.
+ */
+export class SessionLocks {
+  private readonly held = new Map<string, { token: string; lost: AbortController }>();
+  private readonly commands: LockCommands;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: KeySpace,
+    private readonly ttlMs: number,
+  ) {
+    redis.defineCommand('mlibLockRelease', { numberOfKeys: 1, lua: RELEASE_LUA });
+    redis.defineCommand('mlibLockRenew', { numberOfKeys: 1, lua: RENEW_LUA });
+    this.commands = redis as unknown as LockCommands;
+  }
+
+  /** Takes the session's lock, waiting up to `waitMs` for a previous holder's lock to expire. */
+  async acquire(sessionId: string, waitMs: number): Promise<HeldLock | undefined> {
+    const key = this.keys.session(sessionId).lock;
+    const token = randomUUID();
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const ok = await this.redis.set(key, token, 'PX', this.ttlMs, 'NX');
+      if (ok === 'OK') break;
+      if (Date.now() >= deadline) return undefined;
+      await new Promise((r) => setTimeout(r, Math.min(100, this.ttlMs / 10)));
+    }
+    const lost = new AbortController();
+    this.held.set(key, { token, lost });
+    this.ensureTimer();
+    return {
+      lost: lost.signal,
+      release: async () => {
+        this.held.delete(key);
+        if (this.held.size === 0) this.stopTimer();
+        await this.commands.mlibLockRelease(key, token);
+      },
+    };
+  }
+
+  private ensureTimer(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.renewAll(), Math.max(50, Math.floor(this.ttlMs / 3)));
+    this.timer.unref();
+  }
+
+  private stopTimer(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async renewAll(): Promise<void> {
+    const entries = [...this.held.entries()];
+    if (entries.length === 0) return;
+    try {
+      const pipeline = this.redis.pipeline();
+      for (const [key, { token }] of entries) {
+        (pipeline as unknown as LockCommands).mlibLockRenew(key, token, this.ttlMs);
+      }
+      const results = (await pipeline.exec()) ?? [];
+      results.forEach(([err, renewed], i) => {
+        const entry = entries[i];
+        if (entry && (err || renewed !== 1) && this.held.get(entry[0]) === entry[1]) {
+          this.held.delete(entry[0]);
+          entry[1].lost.abort(new Error('session lock lost'));
+        }
+      });
+    } catch {
+      // Redis unreachable: locks may expire; the next renewal tells. Nothing else to do here.
+    }
+  }
+
+  stop(): void {
+    this.stopTimer();
+  }
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import type { Redis } from 'ioredis';
+import type { Usage } from '../core/events.js';
+import type { KeySpace } from './keys.js';
+
+/** Bumped when the shape of the session hash changes; older records are migrated or refused on load. */
+export const SESSION_SCHEMA_VERSION = 1;
+
+const num = z.coerce.number().default(0);
+
+export const sessionRecordSchema = z.object({
+  id: z.string(),
+  schemaVersion: z.coerce.number().int(),
+  owner: z.string().default(''),
+  platform: z.string().default('terminal'),
+  channel: z.string().default(''),
+  thread: z.string().default(''),
+  model: z.string(),
+  status: z.enum(['idle', 'running', 'awaiting_approval', 'ended']).default('idle'),
+  createdAt: num,
+  updatedAt: num,
+  inputTokens: num,
+  outputTokens: num,
+  cacheReadTokens: num,
+  cacheWriteTokens: num,
+  costUsd: num,
+  /** Prompt size of the latest LLM call, the measure compaction watches. */
+  contextTokens: num,
+  /** Per-session overrides set by the command line (`--max-iterations`, `--no-stream`, `--yes`). */
+  maxIterations: z.coerce.number().int().optional(),
+  stream: z.enum(['0', '1']).optional(),
+  yolo: z.enum(['0', '1']).optional(),
+  /** Id of the operation being processed, so a recovered worker knows it is resuming. */
+  currentOp: z.string().optional(),
+  /** How many workers started the current operation (a poison operation is dropped after a few). */
+  currentOpAttempts: num,
+  /** Set when a `new` replaced this session in its thread. */
+  replacedBy: z.string().optional(),
+});
+export type SessionRecord = z.infer<typeof sessionRecordSchema>;
+
+export interface NewSession {
+  id: string;
+  model: string;
+  owner?: string;
+  platform?: string;
+  channel?: string;
+  thread?: string;
+  maxIterations?: number;
+  stream?: boolean;
+  yolo?: boolean;
+}
+
+/** The session hash: who, where, which model, status, usage and cost. */
+export class SessionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: KeySpace,
+  ) {}
+
+  async create(init: NewSession): Promise<void> {
+    const now = Date.now();
+    const fields: Record<string, string | number> = {
+      id: init.id,
+      schemaVersion: SESSION_SCHEMA_VERSION,
+      model: init.model,
+      owner: init.owner ?? '',
+      platform: init.platform ?? 'terminal',
+      channel: init.channel ?? '',
+      thread: init.thread ?? '',
+      status: 'idle',
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (init.maxIterations !== undefined) fields.maxIterations = init.maxIterations;
+    if (init.stream !== undefined) fields.stream = init.stream ? '1' : '0';
+    if (init.yolo !== undefined) fields.yolo = init.yolo ? '1' : '0';
+    await this.redis.hset(this.keys.session(init.id).session, fields);
+  }
+
+  async get(id: string): Promise<SessionRecord | undefined> {
+    const raw = await this.redis.hgetall(this.keys.session(id).session);
+    if (!raw.id) return undefined;
+    const record = sessionRecordSchema.parse(raw);
+    if (record.schemaVersion > SESSION_SCHEMA_VERSION) {
+      throw new Error(`session ${id} has schema version ${record.schemaVersion}, newer than this worker`);
+    }
+    return record;
+  }
+
+  async update(id: string, fields: Record<string, string | number>): Promise<void> {
+    await this.redis.hset(this.keys.session(id).session, { ...fields, updatedAt: Date.now() });
+  }
+
+  async clearFields(id: string, ...fields: string[]): Promise<void> {
+    if (fields.length > 0) await this.redis.hdel(this.keys.session(id).session, ...fields);
+  }
+
+  /** Adds one LLM call's usage and cost, and records its prompt size for compaction. */
+  async addUsage(id: string, usage: Usage, costUsd: number): Promise<void> {
+    const key = this.keys.session(id).session;
+    await this.redis
+      .multi()
+      .hincrby(key, 'inputTokens', usage.inputTokens)
+      .hincrby(key, 'outputTokens', usage.outputTokens)
+      .hincrby(key, 'cacheReadTokens', usage.cacheReadTokens)
+      .hincrby(key, 'cacheWriteTokens', usage.cacheWriteTokens)
+      .hincrbyfloat(key, 'costUsd', costUsd)
+      .hset(key, 'contextTokens', promptTokensOf(usage) + usage.outputTokens)
+      .exec();
+  }
+}
+
+/** Tokens the prompt of a call occupied (cached or not). */
+export function promptTokensOf(usage: Usage): number {
+  return usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { Redis } from 'ioredis';
+import { toolCallSchema, type ToolCall, type ToolMessage } from '../core/messages.js';
+import type { KeySpace } from './keys.js';
+
+const pendingCallSchema = z.object({ toolCall: toolCallSchema, reason: z.string() });
+/** A tool call waiting for a human decision. */
+export type PendingCall = z.infer<typeof pendingCallSchema>;
+
+const journalEntrySchema = z.object({ tool: z.string(), sideEffects: z.boolean(), startedAt: z.number() });
+export type JournalEntry = z.infer<typeof journalEntrySchema>;
+
+/**
+ * Tool calls between "decided" and "recorded": the calls waiting for approval, and the journal of
+ * calls that started running. A result is appended to the history and its journal entry removed in
+ * one MULTI, so after a crash a journal entry means "started, outcome unknown".
+ */
+export class ToolCallStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: KeySpace,
+  ) {}
+
+  async setPending(sessionId: string, calls: readonly PendingCall[]): Promise<void> {
+    if (calls.length === 0) return;
+    const fields = Object.fromEntries(calls.map((c) => [c.toolCall.id, JSON.stringify(c)]));
+    await this.redis.hset(this.keys.session(sessionId).pending, fields);
+  }
+
+  async getPending(sessionId: string): Promise<Map<string, PendingCall>> {
+    const raw = await this.redis.hgetall(this.keys.session(sessionId).pending);
+    return new Map(Object.entries(raw).map(([id, json]) => [id, pendingCallSchema.parse(JSON.parse(json))]));
+  }
+
+  async clearPending(sessionId: string): Promise<void> {
+    await this.redis.del(this.keys.session(sessionId).pending);
+  }
+
+  /** Written before a call runs. */
+  async journalStart(sessionId: string, call: ToolCall, sideEffects: boolean): Promise<void> {
+    const entry: JournalEntry = { tool: call.name, sideEffects, startedAt: Date.now() };
+    await this.redis.hset(this.keys.session(sessionId).journal, call.id, JSON.stringify(entry));
+  }
+
+  async journal(sessionId: string): Promise<Map<string, JournalEntry>> {
+    const raw = await this.redis.hgetall(this.keys.session(sessionId).journal);
+    return new Map(Object.entries(raw).map(([id, json]) => [id, journalEntrySchema.parse(JSON.parse(json))]));
+  }
+
+  /** Appends the call's result to the history and closes its journal and pending entries, atomically. */
+  async record(sessionId: string, result: ToolMessage): Promise<void> {
+    const k = this.keys.session(sessionId);
+    await this.redis
+      .multi()
+      .rpush(k.messages, JSON.stringify(result))
+      .hdel(k.journal, result.toolCallId)
+      .hdel(k.pending, result.toolCallId)
+      .exec();
+  }
+}
