@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { LlmProvider } from '../core/llm-provider.js';
 import type { ToolStateStore } from '../core/tool-spec.js';
-import type { EventBody } from '../core/events.js';
+import type { EventBody, Usage } from '../core/events.js';
 import type { CancelFlags } from '../queue/cancel-flags.js';
 import type { EventStore } from '../store/event-store.js';
 import type { HistoryStore } from '../store/history-store.js';
@@ -16,7 +16,7 @@ export interface ResolvedModel {
   provider: LlmProvider;
   modelId: string;
   contextWindow: number;
-  costOf(usage: import('../core/events.js').Usage): number;
+  costOf(usage: Usage): number;
 }
 
 /** Everything the agent needs, built once by the composition root and passed in. */
@@ -34,7 +34,7 @@ export interface AgentDeps {
   toolState(sessionId: string): ToolStateStore;
   logger: Logger;
   /** Redacts secrets from anything that goes to the thread or the logs. */
-  redact(text: string): string;
+  redact: (text: string) => string;
 }
 
 /** Emits an event with secrets redacted from its text fields. */

@@ -28,13 +28,20 @@ export class AgentRuntime implements OperationHandler {
       return 'done';
     }
     if (session.status === 'ended') {
-      await emitEvent(deps, sessionId, { type: 'error', code: 'session_ended', message: 'This session has ended; start a new one.' });
+      await emitEvent(deps, sessionId, {
+        type: 'error',
+        code: 'session_ended',
+        message: 'This session has ended; start a new one.',
+      });
       return 'done';
     }
     const resuming = session.currentOp === envelope.id;
     const attempts = resuming ? session.currentOpAttempts + 1 : 1;
     if (attempts > MAX_OPERATION_ATTEMPTS) {
-      deps.logger.error({ sessionId, op: op.type, attempts }, 'operation dropped after repeated worker failures');
+      deps.logger.error(
+        { sessionId, op: op.type, attempts },
+        'operation dropped after repeated worker failures',
+      );
       await emitEvent(deps, sessionId, {
         type: 'error',
         code: 'operation_failed',
@@ -43,7 +50,11 @@ export class AgentRuntime implements OperationHandler {
       await deps.sessions.update(sessionId, { status: 'idle' });
       return 'done';
     }
-    await deps.sessions.update(sessionId, { currentOp: envelope.id, currentOpAttempts: attempts, status: 'running' });
+    await deps.sessions.update(sessionId, {
+      currentOp: envelope.id,
+      currentOpAttempts: attempts,
+      status: 'running',
+    });
     if (!resuming) await emitEvent(deps, sessionId, { type: 'processing', opType: op.type });
 
     const watch = await deps.cancel.watch(sessionId, envelope.at);
@@ -85,7 +96,14 @@ export class AgentRuntime implements OperationHandler {
           // Calls still waiting for a decision are closed: every tool call always gets a result.
           const dangling = danglingToolCalls(history);
           if (dangling.length > 0) {
-            history.push(...(await abandonCalls(deps, sessionId, dangling, 'the user sent a new message instead of deciding.')));
+            history.push(
+              ...(await abandonCalls(
+                deps,
+                sessionId,
+                dangling,
+                'the user sent a new message instead of deciding.',
+              )),
+            );
           }
           const message = { role: 'user' as const, content: op.text };
           await deps.history.append(sessionId, message);
@@ -95,11 +113,17 @@ export class AgentRuntime implements OperationHandler {
       }
       case 'exec_approval': {
         const pending = await deps.toolCalls.getPending(sessionId);
-        const decisions = new Map(op.decisions.filter((d) => pending.has(d.toolCallId)).map((d) => [d.toolCallId, d]));
+        const decisions = new Map(
+          op.decisions.filter((d) => pending.has(d.toolCallId)).map((d) => [d.toolCallId, d]),
+        );
         if (decisions.size === 0 && !resuming) {
           deps.logger.warn({ sessionId }, 'approval for calls that are not pending ignored');
           await deps.sessions.update(sessionId, { status: pending.size > 0 ? 'awaiting_approval' : 'idle' });
-          await emitEvent(deps, sessionId, { type: 'error', code: 'nothing_pending', message: 'Those calls are no longer waiting for approval.' });
+          await emitEvent(deps, sessionId, {
+            type: 'error',
+            code: 'nothing_pending',
+            message: 'Those calls are no longer waiting for approval.',
+          });
           return 'done';
         }
         for (const d of decisions.values()) {
@@ -177,7 +201,10 @@ export class AgentRuntime implements OperationHandler {
     });
     await emitEvent(deps, id, { type: 'ready' });
     if (session.thread) {
-      await deps.threads.set({ platform: session.platform, channel: session.channel, thread: session.thread }, id);
+      await deps.threads.set(
+        { platform: session.platform, channel: session.channel, thread: session.thread },
+        id,
+      );
     }
     await deps.sessions.update(session.id, { status: 'ended', replacedBy: id });
     await emitEvent(deps, session.id, { type: 'shutdown', replacedBy: id });

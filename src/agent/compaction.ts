@@ -94,7 +94,10 @@ function transcript(messages: readonly ChatMessage[]): string {
         return `AGENT: ${m.content}${calls}`;
       }
       case 'tool': {
-        const out = m.content.length > MAX_TOOL_OUTPUT_IN_TRANSCRIPT ? `${m.content.slice(0, MAX_TOOL_OUTPUT_IN_TRANSCRIPT)}…` : m.content;
+        const out =
+          m.content.length > MAX_TOOL_OUTPUT_IN_TRANSCRIPT
+            ? `${m.content.slice(0, MAX_TOOL_OUTPUT_IN_TRANSCRIPT)}…`
+            : m.content;
         return `RESULT of ${m.name}${m.isError ? ' (error)' : ''}: ${out}`;
       }
     }

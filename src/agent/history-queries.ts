@@ -29,7 +29,8 @@ export function estimateTokens(messages: readonly ChatMessage[], system = ''): n
   let chars = system.length;
   for (const m of messages) {
     chars += m.content.length + 16;
-    if (m.role === 'assistant') for (const c of m.toolCalls ?? []) chars += JSON.stringify(c.input).length + 32;
+    if (m.role === 'assistant')
+      for (const c of m.toolCalls ?? []) chars += JSON.stringify(c.input).length + 32;
   }
   return Math.ceil(chars / 4);
 }

@@ -74,7 +74,12 @@ export async function settleToolCalls(
       output: message.content,
       ok: !message.isError,
     });
-    await emitEvent(deps, sessionId, { type: 'tool_state_change', toolCallId: message.toolCallId, tool: message.name, state });
+    await emitEvent(deps, sessionId, {
+      type: 'tool_state_change',
+      toolCallId: message.toolCallId,
+      tool: message.name,
+      state,
+    });
   }
 
   const waiting = plans.flatMap((p) => (p.kind === 'wait' ? [p.pending] : []));
@@ -83,7 +88,11 @@ export async function settleToolCalls(
 }
 
 function result(call: ToolCall, content: string, state: ToolState, isError: boolean): Plan {
-  return { kind: 'result', state, result: { role: 'tool', toolCallId: call.id, name: call.name, content, isError } };
+  return {
+    kind: 'result',
+    state,
+    result: { role: 'tool', toolCallId: call.id, name: call.name, content, isError },
+  };
 }
 
 /** Closes calls nobody will decide on (a new message arrived instead), so every call has a result. */
@@ -104,7 +113,12 @@ export async function abandonCalls(
     };
     await deps.toolCalls.record(sessionId, message);
     recorded.push(message);
-    await emitEvent(deps, sessionId, { type: 'tool_state_change', toolCallId: call.id, tool: call.name, state: 'abandoned' });
+    await emitEvent(deps, sessionId, {
+      type: 'tool_state_change',
+      toolCallId: call.id,
+      tool: call.name,
+      state: 'abandoned',
+    });
   }
   await deps.toolCalls.clearPending(sessionId);
   return recorded;

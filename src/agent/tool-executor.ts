@@ -49,7 +49,12 @@ export async function executeCall(
   const base = { role: 'tool' as const, toolCallId: call.id, name: call.name };
   if (signal.aborted) return { ...base, content: 'Not run: the user interrupted the turn.', isError: true };
   if (spec.sideEffects) await deps.toolCalls.journalStart(sessionId, call, true);
-  await emitEvent(deps, sessionId, { type: 'tool_state_change', toolCallId: call.id, tool: call.name, state: 'running' });
+  await emitEvent(deps, sessionId, {
+    type: 'tool_state_change',
+    toolCallId: call.id,
+    tool: call.name,
+    state: 'running',
+  });
   try {
     const result = await spec.execute(args, {
       sessionId,
@@ -57,7 +62,12 @@ export async function executeCall(
       signal,
       state: deps.toolState(sessionId),
       log: async (line) => {
-        await emitEvent(deps, sessionId, { type: 'tool_log', toolCallId: call.id, tool: call.name, log: line });
+        await emitEvent(deps, sessionId, {
+          type: 'tool_log',
+          toolCallId: call.id,
+          tool: call.name,
+          log: line,
+        });
       },
       emit: async (event) => {
         await emitEvent(deps, sessionId, event);

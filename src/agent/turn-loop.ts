@@ -88,7 +88,8 @@ export async function runTurn(deps: AgentDeps, turn: Turn): Promise<TurnOutcome>
 
     iterations++;
     const response = await callModel(deps, turn);
-    if (response === 'interrupted') return turn.stop.aborted && !turn.cancel.aborted ? 'yielded' : finishInterrupted(deps, turn);
+    if (response === 'interrupted')
+      return turn.stop.aborted && !turn.cancel.aborted ? 'yielded' : finishInterrupted(deps, turn);
     if (response === 'ended') return 'done';
 
     const assistant: ChatMessage = {
@@ -99,7 +100,12 @@ export async function runTurn(deps: AgentDeps, turn: Turn): Promise<TurnOutcome>
     await deps.history.append(sessionId, assistant);
     turn.history.push(assistant);
     for (const call of response.toolCalls) {
-      await emitEvent(deps, sessionId, { type: 'tool_call', toolCallId: call.id, tool: call.name, args: call.input });
+      await emitEvent(deps, sessionId, {
+        type: 'tool_call',
+        toolCallId: call.id,
+        tool: call.name,
+        args: call.input,
+      });
     }
     if (response.toolCalls.length > 0) continue;
 
@@ -146,7 +152,8 @@ async function callModel(deps: AgentDeps, turn: Turn) {
       await chunks;
       await recordUsage(deps, turn, response.usage);
       if (streamed) await emitEvent(deps, sessionId, { type: 'assistant_stream_end' });
-      else if (response.text.length > 0) await emitEvent(deps, sessionId, { type: 'assistant_message', text: response.text });
+      else if (response.text.length > 0)
+        await emitEvent(deps, sessionId, { type: 'assistant_message', text: response.text });
       return response;
     } catch (err) {
       await chunks.catch((e: unknown) => deps.logger.warn({ err: e, sessionId }, 'chunk emit failed'));
@@ -171,7 +178,8 @@ async function recordUsage(deps: AgentDeps, turn: Turn, usage: Usage): Promise<v
     cacheWriteTokens: turn.usage.cacheWriteTokens + usage.cacheWriteTokens,
   };
   turn.costUsd += cost;
-  turn.session.contextTokens = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens;
+  turn.session.contextTokens =
+    usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens;
   await deps.sessions.addUsage(turn.session.id, usage, cost);
 }
 
@@ -189,9 +197,18 @@ export function approvalSettings(deps: AgentDeps, session: SessionRecord) {
   return { yolo: deps.config.approval.yolo || session.yolo === '1', require: deps.config.approval.require };
 }
 
-async function finishTurn(deps: AgentDeps, turn: Turn, reason: 'done' | 'max_iterations'): Promise<TurnOutcome> {
+async function finishTurn(
+  deps: AgentDeps,
+  turn: Turn,
+  reason: 'done' | 'max_iterations',
+): Promise<TurnOutcome> {
   await deps.sessions.update(turn.session.id, { status: 'idle' });
-  await emitEvent(deps, turn.session.id, { type: 'turn_complete', reason, usage: turn.usage, costUsd: turn.costUsd });
+  await emitEvent(deps, turn.session.id, {
+    type: 'turn_complete',
+    reason,
+    usage: turn.usage,
+    costUsd: turn.costUsd,
+  });
   return 'done';
 }
 
@@ -199,7 +216,9 @@ async function finishTurn(deps: AgentDeps, turn: Turn, reason: 'done' | 'max_ite
 async function finishInterrupted(deps: AgentDeps, turn: Turn): Promise<TurnOutcome> {
   const dangling = danglingToolCalls(turn.history);
   if (dangling.length > 0) {
-    turn.history.push(...(await abandonCalls(deps, turn.session.id, dangling, 'the user interrupted the turn.')));
+    turn.history.push(
+      ...(await abandonCalls(deps, turn.session.id, dangling, 'the user interrupted the turn.')),
+    );
   }
   await deps.sessions.update(turn.session.id, { status: 'idle' });
   await emitEvent(deps, turn.session.id, { type: 'interrupted' });

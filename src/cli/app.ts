@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { LlmProvider } from '../core/llm-provider.js';
 import type { AnyToolSpec } from '../core/tool-spec.js';
+import type { Operation, OperationEnvelope } from '../core/operations.js';
+import type { AgentGateway, EventReader, NewSessionRequest, SessionSummary } from '../core/agent-gateway.js';
 import { MlInternError } from '../core/errors.js';
 import { AgentRuntime } from '../agent/agent-runtime.js';
 import type { AgentDeps, ResolvedModel } from '../agent/agent-deps.js';
@@ -45,7 +47,7 @@ export interface AppOptions {
  * Adapters use `operations` to submit and `events` to render; `startWorkers` turns the process into
  * a worker too.
  */
-export class App {
+export class App implements AgentGateway {
   readonly keys: KeySpace;
   readonly redis: Redis;
   readonly sessions: SessionStore;
@@ -82,19 +84,58 @@ export class App {
     this.registry = new ToolRegistry([...builtinTools(), ...(options.extraTools ?? [])]);
   }
 
-  /** Creates a session (and binds its thread, when it has one); emits `ready`. */
-  async startSession(init: Omit<NewSession, 'id' | 'model'> & { model?: string }): Promise<string> {
+  /** Creates a session and emits `ready`. Binding a chat thread to it is the adapter's business. */
+  async startSession(request: NewSessionRequest): Promise<string> {
     const id = randomUUID();
-    await this.sessions.create({ ...init, id, model: init.model ?? this.options.config.model });
+    const init: NewSession = { ...request, id, model: request.model ?? this.options.config.model };
+    await this.sessions.create(init);
     await this.events.emit(id, { type: 'ready' });
     return id;
   }
 
-  /** A fresh connection for blocking reads (XREAD BLOCK); closed with the app. */
-  blockingConnection(name: string): Redis {
+  submit(sessionId: string, op: Operation, userId?: string): Promise<OperationEnvelope> {
+    return this.operations.submit(sessionId, op, userId);
+  }
+
+  async session(sessionId: string): Promise<SessionSummary | undefined> {
+    const record = await this.sessions.get(sessionId);
+    if (!record) return undefined;
+    return {
+      id: record.id,
+      model: record.model,
+      status: record.status,
+      owner: record.owner,
+      inputTokens: record.inputTokens,
+      outputTokens: record.outputTokens,
+      cacheReadTokens: record.cacheReadTokens,
+      cacheWriteTokens: record.cacheWriteTokens,
+      costUsd: record.costUsd,
+      contextTokens: record.contextTokens,
+      contextWindow: this.resolveModelWindow(record.model),
+      replacedBy: record.replacedBy,
+    };
+  }
+
+  /** A reader with a connection of its own, since XREAD BLOCK holds the connection while it waits. */
+  openEventReader(name: string): EventReader {
     const conn = connectRedis(this.options.redisUrl, name);
     this.extraConnections.push(conn);
-    return conn;
+    return {
+      read: (sessionId, afterId, blockMs) =>
+        this.events.read(sessionId, afterId, { blockMs, connection: conn }),
+      close: () => {
+        conn.disconnect();
+        this.extraConnections.splice(this.extraConnections.indexOf(conn), 1);
+      },
+    };
+  }
+
+  private resolveModelWindow(model: string): number {
+    try {
+      return this.options.config.contextWindowTokens ?? contextWindowOf(parseModelName(model).modelId);
+    } catch {
+      return 0;
+    }
   }
 
   async startWorkers(overrides: { concurrency?: number } = {}): Promise<void> {
@@ -154,7 +195,10 @@ export class App {
   private anthropicProvider(): AnthropicProvider {
     const apiKey = this.options.anthropic?.apiKey;
     if (!apiKey) {
-      throw new MlInternError('no_api_key', 'No Anthropic API key: set ANTHROPIC_API_KEY (in the environment or .env).');
+      throw new MlInternError(
+        'no_api_key',
+        'No Anthropic API key: set ANTHROPIC_API_KEY (in the environment or .env).',
+      );
     }
     this.anthropic ??= new AnthropicProvider({
       apiKey,

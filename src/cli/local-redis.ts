@@ -100,26 +100,44 @@ export async function ensureRedis(options: EnsureRedisOptions): Promise<RedisEnd
 
 type Probe = { ok: true } | { ok: false; reason: string };
 
-/** One PING with a short timeout, no retries and no offline queue: answers now or counts as down. */
+/** One PING under one deadline, no retries, no offline queue: it answers now or counts as down. */
 async function pingRedis(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<Probe> {
   let client: Redis | undefined;
+  // The socket error (ECONNREFUSED, ENOTFOUND, ...) arrives as an event; the rejected promise only
+  // says "Connection is closed", which would not help anyone fix REDIS_URL.
+  let socketError: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  // ioredis sends its own commands on connect, each with its own timeout; one deadline bounds them all.
+  const deadline = new Promise<Probe>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, reason: `no answer within ${timeoutMs} ms` }), timeoutMs);
+  });
+  const attempt = (async (): Promise<Probe> => {
+    try {
+      client = new Redis(url, {
+        lazyConnect: true,
+        connectTimeout: timeoutMs,
+        commandTimeout: timeoutMs,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        enableOfflineQueue: false,
+      });
+      // Also keeps ioredis from printing every failure to stderr as an unhandled error event.
+      client.on('error', (err) => {
+        socketError ??= reasonOf(err);
+      });
+      await client.connect();
+      const reply = await client.ping();
+      return reply === 'PONG'
+        ? { ok: true }
+        : { ok: false, reason: `unexpected reply ${JSON.stringify(reply)}` };
+    } catch (err) {
+      return { ok: false, reason: socketError ?? reasonOf(err) };
+    }
+  })();
   try {
-    client = new Redis(url, {
-      lazyConnect: true,
-      connectTimeout: timeoutMs,
-      commandTimeout: timeoutMs,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-      enableOfflineQueue: false,
-    });
-    // The awaited calls below report the failure; without a listener ioredis prints each one to stderr.
-    client.on('error', () => undefined);
-    await client.connect();
-    const reply = await client.ping();
-    return reply === 'PONG' ? { ok: true } : { ok: false, reason: `unexpected reply ${JSON.stringify(reply)}` };
-  } catch (err) {
-    return { ok: false, reason: reasonOf(err) };
+    return await Promise.race([attempt, deadline]);
   } finally {
+    clearTimeout(timer);
     client?.disconnect();
   }
 }
@@ -135,7 +153,10 @@ async function startPrivateServer(
     const url = `redis://127.0.0.1:${port}`;
     const args = ['--dir', dataDir, '--appendonly', 'yes', '--bind', '127.0.0.1', '--port', String(port)];
     // Its own process group (detached): a Ctrl+C meant to interrupt a turn in `chat` must not kill Redis.
-    const child = spawn(command, [...args, '--save', ''], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, [...args, '--save', ''], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const output = collectOutput(child);
     const outcome = await waitUntilAnswering(() => isGone(child, output), url, timeoutMs);
     if (outcome === 'ready') {

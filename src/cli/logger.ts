@@ -4,8 +4,14 @@ import { pino, type Logger } from 'pino';
  * The process logger: JSON lines on stderr (or a file, for the interactive chat whose screen
  * belongs to the user). Secrets are redacted by the caller-supplied function on every message.
  */
-export function createLogger(options: { level: string; file?: string; redact?: (text: string) => string }): Logger {
-  const destination = options.file ? pino.destination({ dest: options.file, mkdir: true, sync: false }) : pino.destination(2);
+export function createLogger(options: {
+  level: string;
+  file?: string;
+  redact?: (text: string) => string;
+}): Logger {
+  const destination = options.file
+    ? pino.destination({ dest: options.file, mkdir: true, sync: true })
+    : pino.destination(2);
   const redact = options.redact;
   return pino(
     {
@@ -22,7 +28,8 @@ export function createLogger(options: { level: string; file?: string; redact?: (
               },
             },
             formatters: {
-              log: (object: Record<string, unknown>) => JSON.parse(redact(JSON.stringify(object))) as Record<string, unknown>,
+              log: (object: Record<string, unknown>) =>
+                JSON.parse(redact(JSON.stringify(object))) as Record<string, unknown>,
             },
           }
         : {}),

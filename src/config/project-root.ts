@@ -17,8 +17,7 @@ export const PROJECT_PACKAGE_NAME = 'ml-intern-bot';
  * @throws MlInternError `project_root_not_found` when no such directory exists above `start`.
  */
 export function findProjectRoot(start: string | URL = import.meta.url): string {
-  const startPath =
-    start instanceof URL || start.startsWith('file:') ? fileURLToPath(start) : start;
+  const startPath = start instanceof URL || start.startsWith('file:') ? fileURLToPath(start) : start;
   let dir = startPath;
   for (;;) {
     if (packageNameAt(dir) === PROJECT_PACKAGE_NAME) return dir;

@@ -54,5 +54,8 @@ export class ConfigError extends MlInternError {
 /** Renders any thrown value as a short, safe line for a user (never a stack trace). */
 export function userMessageOf(err: unknown): { code: string; message: string } {
   if (err instanceof MlInternError) return { code: err.code, message: err.userMessage };
-  return { code: 'internal_error', message: 'Something went wrong inside the intern; the team can see the logs.' };
+  return {
+    code: 'internal_error',
+    message: 'Something went wrong inside the intern; the team can see the logs.',
+  };
 }

@@ -48,5 +48,5 @@ export interface ToolSpec<Schema extends z.ZodType = z.ZodType> {
 export type AnyToolSpec = ToolSpec<z.ZodType>;
 
 export function defineTool<Schema extends z.ZodType>(spec: ToolSpec<Schema>): AnyToolSpec {
-  return spec as unknown as AnyToolSpec;
+  return spec;
 }

@@ -1,4 +1,4 @@
-import Anthropic, { APIConnectionError, APIError } from '@anthropic-ai/sdk';
+import Anthropic, { AnthropicError, APIConnectionError, APIError } from '@anthropic-ai/sdk';
 import type { ClientOptions } from '@anthropic-ai/sdk';
 import type {
   MessageCreateParamsStreaming,
@@ -6,7 +6,8 @@ import type {
   RawMessageStreamEvent,
   Usage as AnthropicUsage,
 } from '@anthropic-ai/sdk/resources/messages';
-import { ContextWindowExceededError, InterruptedError, LlmError, MlInternError } from '../core/errors.js';
+import { ContextWindowExceededError, InterruptedError, LlmError } from '../core/errors.js';
+import type { MlInternError } from '../core/errors.js';
 import type { Usage } from '../core/events.js';
 import type { LlmProvider, LlmRequest, LlmResponse } from '../core/llm-provider.js';
 import type { ToolCall } from '../core/messages.js';
@@ -34,6 +35,14 @@ export interface AnthropicProviderOptions {
   maxRetryAfterMs?: number;
 }
 
+/** The SDK's error as it is built: status and headers are absent for errors inside a stream. */
+type SdkApiError = APIError<number | undefined, Headers | undefined>;
+
+/** `instanceof APIError` alone narrows to `APIError<any, any, any>`. */
+function isApiError(err: unknown): err is SdkApiError {
+  return err instanceof APIError;
+}
+
 /** A failed attempt, as the retry loop sees it. */
 interface Failure {
   error: MlInternError;
@@ -48,8 +57,14 @@ class StreamBrokenError extends Error {}
 /** `onText` threw: the caller's error, passed through untouched rather than retried. */
 class CallbackError extends Error {}
 
-const RETRYABLE_STREAM_ERROR_TYPES = new Set(['overloaded_error', 'api_error', 'rate_limit_error', 'timeout_error']);
-const CONTEXT_OVERFLOW = /prompt is too long|context window|context length|maximum context|too many (input )?tokens/i;
+const RETRYABLE_STREAM_ERROR_TYPES = new Set([
+  'overloaded_error',
+  'api_error',
+  'rate_limit_error',
+  'timeout_error',
+]);
+const CONTEXT_OVERFLOW =
+  /prompt is too long|context window|context length|maximum context|too many (input )?tokens/i;
 const MAX_DETAIL_CHARS = 300;
 
 /**
@@ -85,7 +100,11 @@ export class AnthropicProvider implements LlmProvider {
     this.client = new Anthropic(clientOptions);
   }
 
-  async complete(request: LlmRequest, onText: (delta: string) => void, signal: AbortSignal): Promise<LlmResponse> {
+  async complete(
+    request: LlmRequest,
+    onText: (delta: string) => void,
+    signal: AbortSignal,
+  ): Promise<LlmResponse> {
     const prompt = buildAnthropicPrompt(request);
     const params: MessageCreateParamsStreaming = {
       model: request.model,
@@ -117,8 +136,8 @@ export class AnthropicProvider implements LlmProvider {
               : {}),
           });
         }
-        if (!failure.retryable || attempt >= this.maxRetries) throw failure.error;
-        if (failure.retryAfterMs !== undefined && failure.retryAfterMs > this.maxRetryAfterMs) throw failure.error;
+        const waitTooLong = failure.retryAfterMs !== undefined && failure.retryAfterMs > this.maxRetryAfterMs;
+        if (!failure.retryable || attempt >= this.maxRetries || waitTooLong) throw failure.error;
         const delayMs = failure.retryAfterMs ?? this.backoffMs(attempt);
         this.logger?.warn(
           {
@@ -177,9 +196,10 @@ export class AnthropicProvider implements LlmProvider {
       } catch (err) {
         if (err instanceof CallbackError || signal.aborted) throw err;
         if (stalled) throw new StreamBrokenError(`no data from the Anthropic API for ${this.timeoutMs} ms`);
-        // Errors of the body stream itself (socket reset, truncated SSE) are transport failures.
-        if (!(err instanceof APIError)) throw new StreamBrokenError(`the response stream broke: ${messageOf(err)}`);
-        throw err;
+        // The SDK's own errors (API errors, bad configuration) are classified as they are; anything
+        // else comes from reading the body (socket reset, truncated SSE): a transport failure.
+        if (err instanceof AnthropicError) throw err;
+        throw new StreamBrokenError(`the response stream broke: ${messageOf(err)}`);
       }
       // The SDK's stream ends quietly when aborted, so an abort is only visible here.
       if (signal.aborted) throw new InterruptedError();
@@ -194,12 +214,20 @@ export class AnthropicProvider implements LlmProvider {
 
   private classify(err: unknown): Failure {
     if (err instanceof StreamBrokenError || err instanceof APIConnectionError) {
-      const what = err instanceof StreamBrokenError ? err.message : `could not reach the Anthropic API (${err.message})`;
-      return { retryable: true, error: new LlmError(this.redact(what), { cause: err, code: 'llm_connection' }) };
+      const what =
+        err instanceof StreamBrokenError ? err.message : `could not reach the Anthropic API (${err.message})`;
+      return {
+        retryable: true,
+        error: new LlmError(this.redact(what), { cause: err, code: 'llm_connection' }),
+      };
     }
-    if (!(err instanceof APIError)) {
+    if (!isApiError(err)) {
       return { retryable: false, error: new LlmError(this.redact(messageOf(err)), { cause: err }) };
     }
+    return this.classifyApiError(err);
+  }
+
+  private classifyApiError(err: SdkApiError): Failure {
     const detail = this.redact(truncate(err.apiMessage ?? err.message));
     const status = err.status;
     if (status === undefined) {
@@ -212,13 +240,17 @@ export class AnthropicProvider implements LlmProvider {
       };
     }
     if (
-      (status === 400 && (err.type === null || err.type === 'invalid_request_error') && CONTEXT_OVERFLOW.test(detail)) ||
+      (status === 400 &&
+        (err.type === null || err.type === 'invalid_request_error') &&
+        CONTEXT_OVERFLOW.test(detail)) ||
       status === 413
     ) {
       // 413 is a request body over the size limit: like a long prompt, only compaction helps.
       return {
         retryable: false,
-        error: new ContextWindowExceededError(`The prompt is too long for the model: ${detail}`, { cause: err }),
+        error: new ContextWindowExceededError(`The prompt is too long for the model: ${detail}`, {
+          cause: err,
+        }),
       };
     }
     if (status === 401) {
@@ -234,11 +266,14 @@ export class AnthropicProvider implements LlmProvider {
     const retryable = isRetryableStatus(status, err.headers);
     const failure: Failure = {
       retryable,
-      error: new LlmError(`Anthropic API error ${status}${err.type === null ? '' : ` ${err.type}`}: ${detail}`, {
-        cause: err,
-        status,
-        code: codeForStatus(status),
-      }),
+      error: new LlmError(
+        `Anthropic API error ${status}${err.type === null ? '' : ` ${err.type}`}: ${detail}`,
+        {
+          cause: err,
+          status,
+          code: codeForStatus(status),
+        },
+      ),
     };
     const retryAfterMs = retryAfterMsOf(err.headers);
     if (retryable && retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
@@ -263,8 +298,16 @@ class ResponseAccumulator {
   private text = '';
   private stopReason: string | null = null;
   private readonly toolCalls: ToolCall[] = [];
-  private readonly openTools = new Map<number, { id: string; name: string; json: string; initial: unknown }>();
-  private readonly usage: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+  private readonly openTools = new Map<
+    number,
+    { id: string; name: string; json: string; initial: unknown }
+  >();
+  private readonly usage: Usage = {
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+  };
 
   /** Applies one event and returns the text it adds (often empty). */
   apply(event: RawMessageStreamEvent): string {
@@ -347,7 +390,8 @@ class ResponseAccumulator {
     if (typeof input_tokens === 'number') this.usage.inputTokens = input_tokens;
     if (typeof output_tokens === 'number') this.usage.outputTokens = output_tokens;
     if (typeof cache_read_input_tokens === 'number') this.usage.cacheReadTokens = cache_read_input_tokens;
-    if (typeof cache_creation_input_tokens === 'number') this.usage.cacheWriteTokens = cache_creation_input_tokens;
+    if (typeof cache_creation_input_tokens === 'number')
+      this.usage.cacheWriteTokens = cache_creation_input_tokens;
   }
 }
 
@@ -364,7 +408,8 @@ function parseToolInput(
   } catch (err) {
     return { ok: false, error: `The tool input is not valid JSON: ${messageOf(err)}` };
   }
-  if (!isPlainObject(value)) return { ok: false, error: 'The tool input is valid JSON but not a JSON object.' };
+  if (!isPlainObject(value))
+    return { ok: false, error: 'The tool input is valid JSON but not a JSON object.' };
   return { ok: true, input: value };
 }
 

@@ -22,7 +22,11 @@ export class ScriptedProvider implements LlmProvider {
 
   constructor(private readonly script: (request: LlmRequest, callIndex: number) => ScriptedReply) {}
 
-  async complete(request: LlmRequest, onText: (delta: string) => void, signal: AbortSignal): Promise<LlmResponse> {
+  async complete(
+    request: LlmRequest,
+    onText: (delta: string) => void,
+    signal: AbortSignal,
+  ): Promise<LlmResponse> {
     const index = this.requests.push(request) - 1;
     const reply = this.script(request, index);
     if (reply.delayMs) await sleep(reply.delayMs, signal);

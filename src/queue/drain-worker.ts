@@ -41,20 +41,16 @@ export class DrainWorker {
   private readonly stopping = new AbortController();
 
   constructor(private readonly options: DrainWorkerOptions) {
-    this.worker = new Worker<DrainJobData>(
-      drainQueueName(options.keys.prefix),
-      (job) => this.process(job),
-      {
-        connection: { url: options.redisUrl, maxRetriesPerRequest: null },
-        prefix: options.keys.queuePrefix,
-        concurrency: options.concurrency,
-        lockDuration: options.lockMs,
-        stalledInterval: options.stalledIntervalMs,
-        // A stalled drain means a worker died; the operation-level attempt count decides when to give up.
-        maxStalledCount: 1_000,
-        autorun: true,
-      },
-    );
+    this.worker = new Worker<DrainJobData>(drainQueueName(options.keys.prefix), (job) => this.process(job), {
+      connection: { url: options.redisUrl, maxRetriesPerRequest: null },
+      prefix: options.keys.queuePrefix,
+      concurrency: options.concurrency,
+      lockDuration: options.lockMs,
+      stalledInterval: options.stalledIntervalMs,
+      // A stalled drain means a worker died; the operation-level attempt count decides when to give up.
+      maxStalledCount: 1_000,
+      autorun: true,
+    });
     this.worker.on('error', (err) => options.logger.error({ err }, 'drain worker error'));
     this.worker.on('failed', (job, err) =>
       options.logger.error({ err, sessionId: job?.data.sessionId }, 'drain job failed'),

@@ -20,7 +20,13 @@ export class OperationQueue {
 
   /** Validates and enqueues; returns the envelope as stored. */
   async submit(sessionId: string, op: Operation, userId?: string): Promise<OperationEnvelope> {
-    const envelope = operationEnvelopeSchema.parse({ id: randomUUID(), sessionId, at: Date.now(), userId, op });
+    const envelope = operationEnvelopeSchema.parse({
+      id: randomUUID(),
+      sessionId,
+      at: Date.now(),
+      userId,
+      op,
+    });
     if (envelope.op.type === 'interrupt') {
       await this.cancel.request(sessionId, envelope.at);
       return envelope;

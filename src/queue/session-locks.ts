@@ -77,7 +77,7 @@ export class SessionLocks {
     try {
       const pipeline = this.redis.pipeline();
       for (const [key, { token }] of entries) {
-        (pipeline as unknown as LockCommands).mlibLockRenew(key, token, this.ttlMs);
+        void (pipeline as unknown as LockCommands).mlibLockRenew(key, token, this.ttlMs);
       }
       const results = (await pipeline.exec()) ?? [];
       results.forEach(([err, renewed], i) => {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { parseAgentEvent, type AgentEvent, type EventBody } from '../core/events.js';
+import type { StoredEvent } from '../core/agent-gateway.js';
 import type { KeySpace } from './keys.js';
 
 /** Numbers the event from the session hash and appends it to the capped stream in one round trip. */
@@ -10,14 +11,16 @@ return {seq, id}
 `;
 
 interface EmitCommand {
-  mlibEmitEvent(sessionKey: string, streamKey: string, maxLen: number, at: number, json: string): Promise<[number, string]>;
+  mlibEmitEvent(
+    sessionKey: string,
+    streamKey: string,
+    maxLen: number,
+    at: number,
+    json: string,
+  ): Promise<[number, string]>;
 }
 
-export interface StoredEvent {
-  /** The Redis stream id, the cursor a renderer keeps. */
-  streamId: string;
-  event: AgentEvent;
-}
+export type { StoredEvent };
 
 /** The session's durable, ordered event stream, and the renderers' cursors beside it. */
 export class EventStore {
@@ -34,7 +37,13 @@ export class EventStore {
 
   async emit(sessionId: string, body: EventBody): Promise<number> {
     const k = this.keys.session(sessionId);
-    const [seq] = await this.emitter.mlibEmitEvent(k.session, k.events, this.maxLen, Date.now(), JSON.stringify(body));
+    const [seq] = await this.emitter.mlibEmitEvent(
+      k.session,
+      k.events,
+      this.maxLen,
+      Date.now(),
+      JSON.stringify(body),
+    );
     return seq;
   }
 

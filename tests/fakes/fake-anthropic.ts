@@ -129,7 +129,12 @@ function wantsStream(body: unknown): boolean {
   return typeof body === 'object' && body !== null && 'stream' in body && body.stream === true;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', 'request-id': newId('req'), ...headers });
   res.end(JSON.stringify(body));
 }
@@ -162,9 +167,15 @@ function sleep(ms: number): Promise<void> {
 /** The whole message, for `stream: false` requests. */
 function messageJson(reply: FakeReply, model: string): unknown {
   const content: unknown[] = [];
-  if (reply.text !== undefined && reply.text.length > 0) content.push({ type: 'text', text: reply.text, citations: null });
+  if (reply.text !== undefined && reply.text.length > 0)
+    content.push({ type: 'text', text: reply.text, citations: null });
   for (const call of reply.toolCalls ?? []) {
-    content.push({ type: 'tool_use', id: call.id ?? newId('toolu'), name: call.name, input: parseJson(toolJson(call)) ?? {} });
+    content.push({
+      type: 'tool_use',
+      id: call.id ?? newId('toolu'),
+      name: call.name,
+      input: parseJson(toolJson(call)) ?? {},
+    });
   }
   const usage = usageOf(reply, Math.max(1, Math.ceil((reply.text?.length ?? 0) / 4)));
   return {
@@ -231,7 +242,11 @@ async function streamReply(res: ServerResponse, reply: FakeReply, model: string)
   let index = 0;
   let ok = true;
   if (reply.text !== undefined && reply.text.length > 0) {
-    await frame('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
+    await frame('content_block_start', {
+      type: 'content_block_start',
+      index,
+      content_block: { type: 'text', text: '' },
+    });
     for (const piece of chunks(reply.text, reply.textChunkChars ?? 4)) {
       ok = await delta(index, { type: 'text_delta', text: piece });
       if (!ok) break;
@@ -273,8 +288,24 @@ async function streamReply(res: ServerResponse, reply: FakeReply, model: string)
   res.end();
 }
 
-/** Starts the fake on 127.0.0.1 and a free port. */
-export async function startFakeAnthropic(): Promise<FakeAnthropic> {
+/**
+ * The API key a request carries. SDK 1.x sends it as `Authorization: Bearer <key>`; older
+ * clients and curl send `x-api-key`. The API takes both.
+ */
+export function apiKeyOf(headers: IncomingHttpHeaders): string | undefined {
+  const header = headers['x-api-key'];
+  if (typeof header === 'string' && header.length > 0) return header;
+  const match = /^Bearer (.+)$/.exec(headers.authorization ?? '');
+  return match?.[1];
+}
+
+export interface FakeAnthropicOptions {
+  /** When set, any other key gets a 401 (as the real API does); otherwise any key is accepted. */
+  apiKey?: string;
+}
+
+/** Starts the fake on 127.0.0.1 and a free port. Requests without an API key get a 401. */
+export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
   const queue: FakeReply[] = [];
   const requests: RecordedRequest[] = [];
   let fallback: (body: unknown) => FakeReply = () => ({ text: 'ok' });
@@ -289,8 +320,13 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
       sendJson(res, 404, errorBody(404, 'not_found_error', `fake-anthropic: no route ${req.method} ${path}`));
       return;
     }
-    if (req.headers['x-api-key'] === undefined && req.headers.authorization === undefined) {
-      sendJson(res, 401, errorBody(401, 'authentication_error', 'x-api-key header is required'));
+    const key = apiKeyOf(req.headers);
+    if (key === undefined || (options.apiKey !== undefined && key !== options.apiKey)) {
+      sendJson(res, 401, errorBody(401, 'authentication_error', 'invalid x-api-key'));
+      return;
+    }
+    if (req.headers['anthropic-version'] === undefined) {
+      sendJson(res, 400, errorBody(400, 'invalid_request_error', 'anthropic-version: header is required'));
       return;
     }
     if (body === undefined) {
@@ -299,7 +335,12 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
     }
     const reply = queue.shift() ?? fallback(body);
     if (reply.status !== undefined && reply.status >= 400) {
-      sendJson(res, reply.status, reply.errorBody ?? errorBody(reply.status, reply.errorType, reply.errorMessage), reply.headers);
+      sendJson(
+        res,
+        reply.status,
+        reply.errorBody ?? errorBody(reply.status, reply.errorType, reply.errorMessage),
+        reply.headers,
+      );
       return;
     }
     if (wantsStream(body)) await streamReply(res, reply, modelOf(body));
@@ -308,7 +349,8 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, errorBody(500, 'api_error', `fake-anthropic crashed: ${String(err)}`));
+      if (!res.headersSent)
+        sendJson(res, 500, errorBody(500, 'api_error', `fake-anthropic crashed: ${String(err)}`));
       else res.destroy();
     });
   });

@@ -16,14 +16,17 @@ describe('agent turn over the queue', () => {
         ? {
             text: 'Planning.',
             toolCalls: [
-              { name: 'plan_tool', input: { todos: [{ id: '1', content: 'look at data', status: 'completed' }] } },
+              {
+                name: 'plan_tool',
+                input: { todos: [{ id: '1', content: 'look at data', status: 'completed' }] },
+              },
             ],
           }
         : { text: 'All done.', chunks: 3 },
     );
     app = testApp({ llm });
     await app.startWorkers();
-    const sessionId = await app.startSession({ owner: 'u1' });
+    const sessionId = await app.startSession({ owner: 'u1', platform: 'terminal' });
     await app.operations.submit(sessionId, { type: 'user_input', text: 'hello' }, 'u1');
     const { events } = await waitForEvent(app, sessionId, (e) => e.type === 'turn_complete');
     const types = events.map((e) => e.type);

@@ -10,7 +10,11 @@ import {
 } from '../../src/llm/anthropic-messages.js';
 
 const tools: ToolDefinition[] = [
-  { name: 'hf_search', description: 'Search the Hub', inputSchema: { type: 'object', properties: { q: { type: 'string' } } } },
+  {
+    name: 'hf_search',
+    description: 'Search the Hub',
+    inputSchema: { type: 'object', properties: { q: { type: 'string' } } },
+  },
   { name: 'bash', description: 'Run a command', inputSchema: { properties: { cmd: { type: 'string' } } } },
 ];
 
@@ -66,7 +70,10 @@ describe('toAnthropicMessages', () => {
       { role: 'assistant', content: '  ', toolCalls: [{ id: 'c', name: 'bash', input: {} }] },
       { role: 'tool', toolCallId: 'c', name: 'bash', content: 'done' },
     ]);
-    expect(messages[1]).toEqual({ role: 'assistant', content: [{ type: 'tool_use', id: 'c', name: 'bash', input: {} }] });
+    expect(messages[1]).toEqual({
+      role: 'assistant',
+      content: [{ type: 'tool_use', id: 'c', name: 'bash', input: {} }],
+    });
   });
 
   it('sends the parsed input ({}) of a call whose JSON was malformed', () => {
@@ -152,11 +159,16 @@ describe('toAnthropicTools', () => {
 describe('buildAnthropicPrompt', () => {
   it('sets breakpoints on the system prompt, the last tool and the last message only', () => {
     const prompt = buildAnthropicPrompt({ system: 'You are an intern.', tools, messages: toolTurn });
-    expect(prompt.system).toEqual([{ type: 'text', text: 'You are an intern.', cache_control: { type: 'ephemeral' } }]);
+    expect(prompt.system).toEqual([
+      { type: 'text', text: 'You are an intern.', cache_control: { type: 'ephemeral' } },
+    ]);
     expect(prompt.tools[0]?.cache_control).toBeUndefined();
     expect(prompt.tools[1]?.cache_control).toEqual({ type: 'ephemeral' });
     const last = prompt.messages.at(-1)?.content;
-    expect(Array.isArray(last) && last.at(-1)).toMatchObject({ tool_use_id: 'call_2', cache_control: { type: 'ephemeral' } });
+    expect(Array.isArray(last) && last.at(-1)).toMatchObject({
+      tool_use_id: 'call_2',
+      cache_control: { type: 'ephemeral' },
+    });
     // The first user message is the previous user turn: it keeps the cache the previous request wrote.
     const first = prompt.messages[0]?.content;
     expect(Array.isArray(first) && first.at(-1)).toMatchObject({ cache_control: { type: 'ephemeral' } });

@@ -101,7 +101,12 @@ describe('loadConfig', () => {
     writeJson('flag.json', { maxIterations: 2, stream: false });
     const config = loadConfig(
       { ML_INTERN_CONFIG: 'env.json' },
-      { cwd: dir, projectRoot: root, overridesPath: 'flag.json', overrides: { stream: true, worker: { lockMs: 900 } } },
+      {
+        cwd: dir,
+        projectRoot: root,
+        overridesPath: 'flag.json',
+        overrides: { stream: true, worker: { lockMs: 900 } },
+      },
     );
     expect(config.maxIterations).toBe(2);
     expect(config.stream).toBe(true);
@@ -119,7 +124,9 @@ describe('loadConfig', () => {
       mcpServers: { hf: { token: '${MISSING_TOKEN}' } },
       systemPrompt: 'prompts/nope.md',
     });
-    const error = configErrorOf(() => loadConfig({ ML_INTERN_CONFIG: 'bad.json' }, { cwd: dir, projectRoot: root }));
+    const error = configErrorOf(() =>
+      loadConfig({ ML_INTERN_CONFIG: 'bad.json' }, { cwd: dir, projectRoot: root }),
+    );
     expect(error.code).toBe('invalid_config');
     const issues = error.issues.join('\n');
     expect(issues).toContain('mcpServers.hf.token: environment variable MISSING_TOKEN is not set');
@@ -136,7 +143,10 @@ describe('loadConfig', () => {
   });
 
   it('reports bad JSON with its line and column, without quoting the file', () => {
-    writeFileSync(join(dir, 'broken.json'), '{\n  "model": "anthropic/x",\n  "token": "hf_secretsecret",\n}\n');
+    writeFileSync(
+      join(dir, 'broken.json'),
+      '{\n  "model": "anthropic/x",\n  "token": "hf_secretsecret",\n}\n',
+    );
     const error = configErrorOf(() =>
       loadConfig({ ML_INTERN_CONFIG: 'broken.json' }, { cwd: dir, projectRoot: root }),
     );
@@ -157,7 +167,9 @@ describe('loadConfig', () => {
     ['', 'line 1, column 1: expected a value, found the end of the file'],
   ])('locates the JSON error in %j', (text, expected) => {
     writeFileSync(join(dir, 'broken.json'), text);
-    const error = configErrorOf(() => loadConfig({}, { cwd: dir, projectRoot: root, overridesPath: 'broken.json' }));
+    const error = configErrorOf(() =>
+      loadConfig({}, { cwd: dir, projectRoot: root, overridesPath: 'broken.json' }),
+    );
     expect(error.issues).toHaveLength(1);
     expect(error.issues[0]).toContain(expected);
   });
@@ -167,8 +179,12 @@ describe('loadConfig', () => {
     const missing = configErrorOf(() =>
       loadConfig({ ML_INTERN_CONFIG: 'missing.json' }, { cwd: dir, projectRoot: root }),
     );
-    expect(missing.issues).toEqual([expect.stringMatching(/^ML_INTERN_CONFIG=missing\.json: cannot read .*ENOENT/)]);
-    const array = configErrorOf(() => loadConfig({}, { cwd: dir, projectRoot: root, overridesPath: 'array.json' }));
+    expect(missing.issues).toEqual([
+      expect.stringMatching(/^ML_INTERN_CONFIG=missing\.json: cannot read .*ENOENT/),
+    ]);
+    const array = configErrorOf(() =>
+      loadConfig({}, { cwd: dir, projectRoot: root, overridesPath: 'array.json' }),
+    );
     expect(array.issues).toEqual(['array.json: must hold a JSON object']);
   });
 
@@ -182,7 +198,9 @@ describe('loadConfig', () => {
     const prompt = join(dir, 'prompt.md');
     writeFileSync(prompt, 'hi');
     writeFileSync(join(dir, 'bom.json'), `\uFEFF${JSON.stringify({ systemPrompt: prompt })}`);
-    expect(loadConfig({ ML_INTERN_CONFIG: 'bom.json' }, { cwd: dir, projectRoot: root }).systemPrompt).toBe(prompt);
+    expect(loadConfig({ ML_INTERN_CONFIG: 'bom.json' }, { cwd: dir, projectRoot: root }).systemPrompt).toBe(
+      prompt,
+    );
   });
 });
 
@@ -254,7 +272,14 @@ describe('readEnvironment', () => {
       }),
     );
     expect(error.issues.map((issue) => issue.split(':')[0])).toEqual(
-      expect.arrayContaining(['REDIS_URL', 'PORT', 'HF_ENDPOINT', 'ANTHROPIC_BASE_URL', 'DISCORD_API_URL', 'LOG_LEVEL']),
+      expect.arrayContaining([
+        'REDIS_URL',
+        'PORT',
+        'HF_ENDPOINT',
+        'ANTHROPIC_BASE_URL',
+        'DISCORD_API_URL',
+        'LOG_LEVEL',
+      ]),
     );
     expect(error.issues).toHaveLength(6);
     expect(error.message).not.toContain('hunter2');

@@ -53,7 +53,9 @@ describe('substituteEnv', () => {
   });
 
   it('reports a malformed reference instead of guessing', () => {
-    expect(substituteEnv({ a: '${1BAD}' }, {}).issues).toEqual(['a: "${1BAD}" is not a valid variable reference']);
+    expect(substituteEnv({ a: '${1BAD}' }, {}).issues).toEqual([
+      'a: "${1BAD}" is not a valid variable reference',
+    ]);
   });
 
   it('leaves keys, numbers, booleans and null alone and does not modify its input', () => {

@@ -1,0 +1,29 @@
+import { progress } from './progress.js';
+
+/**
+ * Undo actions (stop children, stop the private Redis, delete keys), run last-in first-out once,
+ * whether the bench ends normally, throws, or is interrupted.
+ */
+export class CleanupStack {
+  private readonly actions: Array<{ label: string; run: () => Promise<void> }> = [];
+  private running: Promise<void> | undefined;
+
+  push(label: string, run: () => Promise<void>): void {
+    this.actions.push({ label, run });
+  }
+
+  runAll(): Promise<void> {
+    this.running ??= this.drain();
+    return this.running;
+  }
+
+  private async drain(): Promise<void> {
+    for (let action = this.actions.pop(); action; action = this.actions.pop()) {
+      try {
+        await action.run();
+      } catch (err) {
+        progress(`cleanup "${action.label}" failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+}

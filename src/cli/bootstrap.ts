@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { Logger } from 'pino';
+import { loadConfig, loadDotEnv } from '../config/load-config.js';
+import { readEnvironment, secretsOf, type Environment } from '../config/environment.js';
+import { findProjectRoot } from '../config/project-root.js';
+import type { Config } from '../config/schema.js';
+import { createRedactor } from '../core/redact.js';
+import { parseModelName } from '../llm/model-catalog.js';
+import { App } from './app.js';
+import type { CliArguments } from './arguments.js';
+import { ensureRedis, type RedisEndpoint } from './local-redis.js';
+import { createLogger } from './logger.js';
+
+/** Everything a command needs, validated before anything connects. */
+export interface Settings {
+  root: string;
+  environment: Environment;
+  config: Config;
+  systemPrompt: string;
+  redact: (text: string) => string;
+}
+
+/**
+ * Reads `.env`, the environment and the config, and applies command-line overrides. Throws
+ * ConfigError (exit 2) naming every bad field; connects to nothing.
+ */
+export function loadSettings(args: CliArguments, env: NodeJS.ProcessEnv = process.env): Settings {
+  const root = findProjectRoot();
+  loadDotEnv(process.cwd());
+  const environment = readEnvironment(env);
+  const overrides: Record<string, unknown> = {};
+  if (args.model !== undefined) overrides.model = args.model;
+  if (args.maxIterations !== undefined) overrides.maxIterations = args.maxIterations;
+  if (!args.stream) overrides.stream = false;
+  if (args.yes) overrides.approval = { yolo: true };
+  const config = loadConfig(env, { ...(args.config ? { overridesPath: args.config } : {}), overrides });
+  parseModelName(config.model);
+  const promptPath = isAbsolute(config.systemPrompt) ? config.systemPrompt : join(root, config.systemPrompt);
+  const redact = createRedactor(secretsOf(environment));
+  return { root, environment, config, systemPrompt: readFileSync(promptPath, 'utf8'), redact };
+}
+
+/** Finds (or starts) Redis and builds the app. */
+export async function connectApp(
+  settings: Settings,
+  logger: Logger,
+): Promise<{ app: App; redis: RedisEndpoint }> {
+  const redis = await ensureRedis({
+    redisUrl: settings.environment.REDIS_URL,
+    projectRoot: settings.root,
+    log: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) },
+  });
+  const app = new App({
+    config: settings.config,
+    redisUrl: redis.url,
+    logger,
+    systemPrompt: settings.systemPrompt,
+    anthropic: {
+      ...(settings.environment.ANTHROPIC_API_KEY ? { apiKey: settings.environment.ANTHROPIC_API_KEY } : {}),
+      ...(settings.environment.ANTHROPIC_BASE_URL
+        ? { baseURL: settings.environment.ANTHROPIC_BASE_URL }
+        : {}),
+    },
+    redact: settings.redact,
+  });
+  return { app, redis };
+}
+
+export function loggerFor(settings: Settings, toFile: boolean): Logger {
+  return createLogger({
+    level: settings.environment.LOG_LEVEL,
+    redact: settings.redact,
+    ...(toFile ? { file: join(settings.root, '.data', 'logs', 'ml-intern-bot.log') } : {}),
+  });
+}

@@ -1,0 +1,64 @@
+import { ConfigError, MlInternError } from '../core/errors.js';
+import { HELP, parseCliArguments, type CliArguments } from './arguments.js';
+import { connectApp, loadSettings, loggerFor, type Settings } from './bootstrap.js';
+import { runCommand } from './commands.js';
+
+/**
+ * The command line's one error handler: configuration and usage errors exit 2, known errors print
+ * their one-line message and exit 1, anything else exits 1 with a short note (details in the log).
+ */
+async function main(argv: readonly string[]): Promise<number> {
+  let args: CliArguments;
+  let settings: Settings;
+  try {
+    args = parseCliArguments(argv);
+    if (args.command === 'help') {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    settings = loadSettings(args);
+  } catch (err) {
+    return reportStartupError(err);
+  }
+  const logger = loggerFor(settings, args.command === 'chat' || args.command === 'start');
+  try {
+    const { app, redis } = await connectApp(settings, logger);
+    try {
+      return await runCommand(args, settings, app, logger);
+    } finally {
+      await app.close(shutdownGraceMs(settings));
+      await redis.stop();
+    }
+  } catch (err) {
+    if (err instanceof MlInternError) {
+      logger.warn({ code: err.code }, err.message);
+      process.stderr.write(`ml-intern-bot: ${settings.redact(err.userMessage)}\n`);
+      return err.code === 'no_api_key' ? 2 : 1;
+    }
+    logger.error({ err }, 'fatal error');
+    process.stderr.write('ml-intern-bot: unexpected error; see the log for details.\n');
+    return 1;
+  }
+}
+
+function reportStartupError(err: unknown): number {
+  if (err instanceof ConfigError || (err instanceof MlInternError && err.code === 'usage')) {
+    process.stderr.write(`ml-intern-bot: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof MlInternError) {
+    process.stderr.write(`ml-intern-bot: ${err.message}\n`);
+    return 2;
+  }
+  process.stderr.write(
+    `ml-intern-bot: could not start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
+  return 2;
+}
+
+function shutdownGraceMs(settings: Settings): number {
+  return Math.max(5_000, settings.config.worker.lockMs * 2);
+}
+
+// Exit explicitly: open sockets of libraries must not keep a finished command alive.
+process.exit(await main(process.argv.slice(2)));

@@ -1,0 +1,48 @@
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { defineTool, type AnyToolSpec } from '../../src/core/tool-spec.js';
+import { REDIS_URL } from './test-app.js';
+
+/**
+ * A tool with a side effect the tests can count: it increments a Redis counter (the "GPU job"
+ * launched), then waits `holdMs` (so a test can kill the worker mid-call). Needs approval unless
+ * `approve: false`.
+ */
+export function effectTool(
+  counterKey: string,
+  options: { approve?: boolean; holdMs?: number } = {},
+): AnyToolSpec {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true });
+  return defineTool({
+    name: 'launch_job',
+    description: 'Launches a (pretend) paid job.',
+    parameters: z.object({ name: z.string(), hold: z.number().optional() }),
+    sideEffects: true,
+    needsApproval: () => (options.approve === false ? undefined : 'launches a paid job'),
+    async execute(args, ctx) {
+      await redis.incr(counterKey);
+      await ctx.log(`job ${args.name} launched`);
+      const hold = args.hold ?? options.holdMs ?? 0;
+      if (hold > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, hold);
+          ctx.signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      return { output: `job ${args.name} finished` };
+    },
+  });
+}
+
+/** A read-only tool that echoes its input. */
+export const echoTool = defineTool({
+  name: 'echo',
+  description: 'Echoes the text.',
+  parameters: z.object({ text: z.string() }),
+  sideEffects: false,
+  needsApproval: () => undefined,
+  execute: (args) => Promise.resolve({ output: `echo: ${args.text}` }),
+});
