@@ -47,7 +47,7 @@ export async function executeCall(
 ): Promise<ToolMessage> {
   const { call, spec, args } = checked;
   const base = { role: 'tool' as const, toolCallId: call.id, name: call.name };
-  if (signal.aborted) return { ...base, content: 'Not run: the user interrupted the turn.', isError: true };
+  if (signal.aborted) return { ...base, content: 'Not run: the turn was interrupted.', isError: true };
   if (spec.sideEffects) await deps.toolCalls.journalStart(sessionId, call, true);
   await emitEvent(deps, sessionId, {
     type: 'tool_state_change',
@@ -75,7 +75,13 @@ export async function executeCall(
     });
     return { ...base, content: truncate(result.output), ...(result.isError ? { isError: true } : {}) };
   } catch (err) {
-    if (signal.aborted) return { ...base, content: 'Interrupted by the user while running.', isError: true };
+    if (signal.aborted) {
+      return {
+        ...base,
+        content: 'Stopped while running: the turn was interrupted (by the user or a worker shutdown).',
+        isError: true,
+      };
+    }
     deps.logger.warn({ err, sessionId, tool: call.name }, 'tool failed');
     const message = err instanceof Error ? err.message : String(err);
     return { ...base, content: `Tool error: ${deps.redact(message)}`, isError: true };

@@ -19,6 +19,9 @@ export function drainQueueName(prefix: string): string {
 export function drainJobOptions(sessionId: string) {
   return {
     deduplication: { id: sessionId, keepLastIfActive: true },
+    // A drain that fails (Redis hiccup, a bug) is retried; the operation stays in the mailbox meanwhile.
+    attempts: 5,
+    backoff: { type: 'exponential' as const, delay: 1_000 },
     removeOnComplete: true,
     removeOnFail: { count: 1000 },
   };

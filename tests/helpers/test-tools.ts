@@ -24,11 +24,12 @@ export function effectTool(
       await ctx.log(`job ${args.name} launched`);
       const hold = args.hold ?? options.holdMs ?? 0;
       if (hold > 0) {
-        await new Promise<void>((resolve) => {
+        // A well-behaved long tool: it stops and rejects when the turn is aborted.
+        await new Promise<void>((resolve, reject) => {
           const timer = setTimeout(resolve, hold);
           ctx.signal.addEventListener('abort', () => {
             clearTimeout(timer);
-            resolve();
+            reject(new Error('aborted'));
           });
         });
       }
