@@ -31,7 +31,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (err) {
     if (err instanceof MlInternError) {
-      logger.warn({ code: err.code }, err.message);
+      logger.debug({ code: err.code }, err.message);
       process.stderr.write(`ml-intern-bot: ${settings.redact(err.userMessage)}\n`);
       return err.code === 'no_api_key' ? 2 : 1;
     }
