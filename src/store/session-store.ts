@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Redis } from 'ioredis';
 import type { Usage } from '../core/events.js';
+import { MlInternError } from '../core/errors.js';
 import type { KeySpace } from './keys.js';
 
 /** Bumped when the shape of the session hash changes; older records are migrated or refused on load. */
@@ -83,7 +84,14 @@ export class SessionStore {
     if (!raw.id) return undefined;
     const record = sessionRecordSchema.parse(raw);
     if (record.schemaVersion > SESSION_SCHEMA_VERSION) {
-      throw new Error(`session ${id} has schema version ${record.schemaVersion}, newer than this worker`);
+      throw new MlInternError(
+        'session_schema_too_new',
+        `session ${id} has schema version ${record.schemaVersion}, newer than this worker`,
+        {
+          userMessage:
+            'This session was written by a newer version of the bot; a newer worker must handle it.',
+        },
+      );
     }
     return record;
   }
