@@ -15,7 +15,9 @@ export function endsOperation(opType: OperationType, event: AgentEvent): boolean
   switch (opType) {
     case 'user_input':
     case 'exec_approval':
-      return event.type === 'turn_complete' || event.type === 'approval_required' || event.type === 'interrupted';
+      return (
+        event.type === 'turn_complete' || event.type === 'approval_required' || event.type === 'interrupted'
+      );
     case 'undo':
       return event.type === 'undo_complete';
     case 'compact':

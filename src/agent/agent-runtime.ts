@@ -198,6 +198,10 @@ export class AgentRuntime implements OperationHandler {
       platform: session.platform,
       channel: session.channel,
       thread: session.thread,
+      // Command-line overrides (`--max-iterations`, `--no-stream`, `--yes`) carry over to the new session.
+      ...(session.maxIterations !== undefined ? { maxIterations: session.maxIterations } : {}),
+      ...(session.stream !== undefined ? { stream: session.stream === '1' } : {}),
+      ...(session.yolo !== undefined ? { yolo: session.yolo === '1' } : {}),
     });
     await emitEvent(deps, id, { type: 'ready' });
     if (session.thread) {

@@ -27,7 +27,8 @@ export class ScriptedProvider implements LlmProvider {
     onText: (delta: string) => void,
     signal: AbortSignal,
   ): Promise<LlmResponse> {
-    const index = this.requests.push(request) - 1;
+    // A snapshot: the loop keeps appending to the history array it passed in.
+    const index = this.requests.push({ ...request, messages: [...request.messages] }) - 1;
     const reply = this.script(request, index);
     if (reply.delayMs) await sleep(reply.delayMs, signal);
     if (signal.aborted) throw new InterruptedError();

@@ -64,7 +64,13 @@ export class EventStore {
         ? await conn.xread('COUNT', count, 'STREAMS', key, afterId)
         : await conn.xread('COUNT', count, 'BLOCK', options.blockMs, 'STREAMS', key, afterId);
     const entries = reply?.[0]?.[1] ?? [];
-    return entries.map(([streamId, fields]) => ({ streamId, event: decode(sessionId, fields) }));
+    const events: StoredEvent[] = [];
+    for (const [streamId, fields] of entries) {
+      // An event this version does not know (written by a newer worker) is skipped, not fatal.
+      const event = decode(sessionId, fields);
+      if (event) events.push({ streamId, event });
+    }
+    return events;
   }
 
   async getCursor(sessionId: string, consumer: string): Promise<string> {
@@ -82,8 +88,12 @@ export class EventStore {
   }
 }
 
-function decode(sessionId: string, fields: string[]): AgentEvent {
+function decode(sessionId: string, fields: string[]): AgentEvent | undefined {
   const map = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!, fields[i + 1]!);
-  return parseAgentEvent(sessionId, Number(map.get('seq')), Number(map.get('at')), map.get('e') ?? '{}');
+  try {
+    return parseAgentEvent(sessionId, Number(map.get('seq')), Number(map.get('at')), map.get('e') ?? '{}');
+  } catch {
+    return undefined;
+  }
 }

@@ -93,26 +93,31 @@ describe('undo', () => {
 describe('new', () => {
   it('starts a fresh session in the same thread and ends the old one', async () => {
     const thread = { platform: 'slack', channel: 'C1', thread: '123.456' };
-    const old = await app.startSession({ owner: 'u', ...thread });
+    const old = await app.startSession({ owner: 'u', ...thread, maxIterations: 7, stream: false });
     await app.threads.set(thread, old);
     fake.enqueue({ text: 'remember me' });
     await app.submit(old, { type: 'user_input', text: 'hi' });
     await app.submit(old, { type: 'new' });
     const { events } = await waitForEvent(app, old, (e) => e.type === 'shutdown');
     const shutdown = events.at(-1);
-    if (shutdown?.type !== 'shutdown' || !shutdown.replacedBy) throw new Error('expected shutdown with replacedBy');
+    if (shutdown?.type !== 'shutdown' || !shutdown.replacedBy)
+      throw new Error('expected shutdown with replacedBy');
     const fresh = shutdown.replacedBy;
     expect(await app.threads.get(thread)).toBe(fresh);
     expect((await app.session(old))?.status).toBe('ended');
     expect(await app.session(fresh)).toMatchObject({ owner: 'u', status: 'idle' });
     expect(await app.history.load(fresh)).toEqual([]);
+    expect(await app.sessions.get(fresh)).toMatchObject({ maxIterations: 7, stream: '0' });
     await waitForEvent(app, fresh, (e) => e.type === 'ready');
   });
 });
 
 describe('usage and cost', () => {
   it('records tokens and the priced cost of each call in the session', async () => {
-    fake.enqueue({ text: 'a', usage: { input_tokens: 1_000, output_tokens: 100, cache_read_input_tokens: 500 } });
+    fake.enqueue({
+      text: 'a',
+      usage: { input_tokens: 1_000, output_tokens: 100, cache_read_input_tokens: 500 },
+    });
     const sessionId = await app.startSession({ owner: 'u', platform: 'terminal' });
     await app.submit(sessionId, { type: 'user_input', text: 'hi' });
     const { events } = await waitForEvent(app, sessionId, (e) => e.type === 'turn_complete');
