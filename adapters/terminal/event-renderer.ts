@@ -162,14 +162,14 @@ function toolOutputLines(s: Styles, output: string, ok: boolean, width: number):
   return shown;
 }
 
-const TODO_MARKS: Record<Todo['status'], string> = { pending: '☐', in_progress: '◐', completed: '☑' };
+const PLAN_MARKS: Record<Todo['status'], string> = { pending: '☐', in_progress: '◐', completed: '☑' };
 
 function planLines(s: Styles, todos: readonly Todo[], width: number): string[] {
   if (todos.length === 0) return [s.dim('Plan cleared.')];
   return [
     s.bold('Plan'),
     ...todos.map((t) => {
-      const line = truncate(`  ${TODO_MARKS[t.status]} ${oneLine(t.content)}`, width);
+      const line = truncate(`  ${PLAN_MARKS[t.status]} ${oneLine(t.content)}`, width);
       if (t.status === 'completed') return s.dim(line);
       return t.status === 'in_progress' ? s.yellow(line) : line;
     }),

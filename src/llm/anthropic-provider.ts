@@ -1,17 +1,12 @@
 import Anthropic, { AnthropicError, APIConnectionError, APIError } from '@anthropic-ai/sdk';
 import type { ClientOptions } from '@anthropic-ai/sdk';
-import type {
-  MessageCreateParamsStreaming,
-  MessageDeltaUsage,
-  RawMessageStreamEvent,
-  Usage as AnthropicUsage,
-} from '@anthropic-ai/sdk/resources/messages';
+import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages';
 import { ContextWindowExceededError, InterruptedError, LlmError } from '../core/errors.js';
 import type { MlInternError } from '../core/errors.js';
-import type { Usage } from '../core/events.js';
 import type { LlmProvider, LlmRequest, LlmResponse } from '../core/llm-provider.js';
-import type { ToolCall } from '../core/messages.js';
 import { buildAnthropicPrompt } from './anthropic-messages.js';
+import { ResponseAccumulator } from './anthropic-response.js';
+import { codeForStatus, isRetryableStatus, retryAfterMsOf, sleep } from './anthropic-retry.js';
 
 /** Where retries are reported; pino's `warn(obj, msg)` fits. */
 export interface ProviderLogger {
@@ -290,175 +285,6 @@ export class AnthropicProvider implements LlmProvider {
   private redact(text: string): string {
     return this.apiKey.length >= 8 ? text.split(this.apiKey).join('[redacted]') : text;
   }
-}
-
-/** Folds the raw stream events into one response. */
-class ResponseAccumulator {
-  finished = false;
-  private text = '';
-  private stopReason: string | null = null;
-  private readonly toolCalls: ToolCall[] = [];
-  private readonly openTools = new Map<
-    number,
-    { id: string; name: string; json: string; initial: unknown }
-  >();
-  private readonly usage: Usage = {
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-  };
-
-  /** Applies one event and returns the text it adds (often empty). */
-  apply(event: RawMessageStreamEvent): string {
-    switch (event.type) {
-      case 'message_start':
-        this.mergeUsage(event.message.usage);
-        return '';
-      case 'content_block_start': {
-        const block = event.content_block;
-        if (block.type === 'tool_use') {
-          this.openTools.set(event.index, { id: block.id, name: block.name, json: '', initial: block.input });
-          return '';
-        }
-        return block.type === 'text' ? this.addText(block.text) : '';
-      }
-      case 'content_block_delta':
-        if (event.delta.type === 'text_delta') return this.addText(event.delta.text);
-        if (event.delta.type === 'input_json_delta') {
-          const tool = this.openTools.get(event.index);
-          if (tool !== undefined) tool.json += event.delta.partial_json;
-        }
-        return '';
-      case 'content_block_stop':
-        this.closeTool(event.index);
-        return '';
-      case 'message_delta':
-        this.stopReason = event.delta.stop_reason ?? this.stopReason;
-        this.mergeUsage(event.usage);
-        return '';
-      case 'message_stop':
-        this.finished = true;
-        return '';
-      default:
-        // Event types newer than this code carry nothing it uses.
-        return '';
-    }
-  }
-
-  response(): LlmResponse {
-    for (const index of [...this.openTools.keys()]) this.closeTool(index);
-    return {
-      text: this.text,
-      toolCalls: this.toolCalls,
-      stopReason: this.stopReason ?? 'end_turn',
-      usage: { ...this.usage },
-    };
-  }
-
-  private addText(text: string): string {
-    this.text += text;
-    return text;
-  }
-
-  private closeTool(index: number): void {
-    const tool = this.openTools.get(index);
-    if (tool === undefined) return;
-    this.openTools.delete(index);
-    const call: ToolCall = { id: tool.id, name: tool.name, input: {} };
-    if (tool.json.trim() === '') {
-      // No deltas: the input (if any) came whole in content_block_start.
-      if (isPlainObject(tool.initial)) call.input = tool.initial;
-    } else {
-      const parsed = parseToolInput(tool.json);
-      if (parsed.ok) call.input = parsed.input;
-      else {
-        call.parseError = parsed.error;
-        call.rawInput = tool.json;
-      }
-    }
-    this.toolCalls.push(call);
-  }
-
-  /**
-   * message_start and message_delta both carry cumulative counts; a null or missing count means
-   * "unchanged" (message_delta often leaves the input counts out).
-   */
-  private mergeUsage(usage: Partial<AnthropicUsage | MessageDeltaUsage> | undefined): void {
-    if (usage === undefined) return;
-    const { input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens } = usage;
-    if (typeof input_tokens === 'number') this.usage.inputTokens = input_tokens;
-    if (typeof output_tokens === 'number') this.usage.outputTokens = output_tokens;
-    if (typeof cache_read_input_tokens === 'number') this.usage.cacheReadTokens = cache_read_input_tokens;
-    if (typeof cache_creation_input_tokens === 'number')
-      this.usage.cacheWriteTokens = cache_creation_input_tokens;
-  }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function parseToolInput(
-  json: string,
-): { ok: true; input: Record<string, unknown> } | { ok: false; error: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (err) {
-    return { ok: false, error: `The tool input is not valid JSON: ${messageOf(err)}` };
-  }
-  if (!isPlainObject(value))
-    return { ok: false, error: 'The tool input is valid JSON but not a JSON object.' };
-  return { ok: true, input: value };
-}
-
-function isRetryableStatus(status: number, headers: Headers | undefined): boolean {
-  // The API's own hint wins when present.
-  const hint = headers?.get('x-should-retry');
-  if (hint === 'true') return true;
-  if (hint === 'false') return false;
-  return status === 408 || status === 409 || status === 429 || status >= 500;
-}
-
-function codeForStatus(status: number): string {
-  if (status === 429) return 'llm_rate_limited';
-  if (status === 529 || status === 503) return 'llm_overloaded';
-  if (status >= 500) return 'llm_server_error';
-  if (status === 403) return 'llm_permission';
-  if (status === 404) return 'llm_not_found';
-  if (status === 400) return 'llm_bad_request';
-  return 'llm_error';
-}
-
-/** `retry-after-ms` (ms), else `retry-after` (seconds or an HTTP date); undefined when absent or unusable. */
-function retryAfterMsOf(headers: Headers | undefined): number | undefined {
-  const ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
-  if (Number.isFinite(ms) && ms >= 0) return ms;
-  const value = headers?.get('retry-after');
-  if (value === undefined || value === null) return undefined;
-  const seconds = Number.parseFloat(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(new InterruptedError());
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new InterruptedError());
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function sdkLoggerFor(logger: ProviderLogger): NonNullable<ClientOptions['logger']> {
