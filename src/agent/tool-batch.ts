@@ -60,26 +60,15 @@ export async function settleToolCalls(
   const running = plans.map((plan) =>
     plan.kind === 'run' ? executeCall(deps, sessionId, plan.checked, input.signal) : undefined,
   );
+  // A later call failing (Redis down) while an earlier one is awaited must not crash the process.
+  for (const promise of running) promise?.catch(() => undefined);
   const recorded: ToolMessage[] = [];
   for (const [i, plan] of plans.entries()) {
     if (plan.kind === 'wait') continue;
     const message = plan.kind === 'run' ? await running[i]! : plan.result;
     const state: ToolState = plan.kind === 'run' ? (message.isError ? 'failed' : 'completed') : plan.state;
-    await deps.toolCalls.record(sessionId, message);
+    await recordResult(deps, sessionId, message, state);
     recorded.push(message);
-    await emitEvent(deps, sessionId, {
-      type: 'tool_output',
-      toolCallId: message.toolCallId,
-      tool: message.name,
-      output: message.content,
-      ok: !message.isError,
-    });
-    await emitEvent(deps, sessionId, {
-      type: 'tool_state_change',
-      toolCallId: message.toolCallId,
-      tool: message.name,
-      state,
-    });
   }
 
   const waiting = plans.flatMap((p) => (p.kind === 'wait' ? [p.pending] : []));
@@ -111,15 +100,27 @@ export async function abandonCalls(
       content: `Not run: ${why}`,
       isError: true,
     };
-    await deps.toolCalls.record(sessionId, message);
+    await recordResult(deps, sessionId, message, 'abandoned');
     recorded.push(message);
-    await emitEvent(deps, sessionId, {
-      type: 'tool_state_change',
-      toolCallId: call.id,
-      tool: call.name,
-      state: 'abandoned',
-    });
   }
   await deps.toolCalls.clearPending(sessionId);
   return recorded;
+}
+
+/** Appends a call's result to the history (closing its journal entry) and tells the thread. */
+async function recordResult(deps: AgentDeps, sessionId: string, message: ToolMessage, state: ToolState) {
+  await deps.toolCalls.record(sessionId, message);
+  await emitEvent(deps, sessionId, {
+    type: 'tool_output',
+    toolCallId: message.toolCallId,
+    tool: message.name,
+    output: message.content,
+    ok: !message.isError,
+  });
+  await emitEvent(deps, sessionId, {
+    type: 'tool_state_change',
+    toolCallId: message.toolCallId,
+    tool: message.name,
+    state,
+  });
 }
