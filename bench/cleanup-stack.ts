@@ -1,8 +1,9 @@
 import { progress } from './progress.js';
 
 /**
- * Undo actions (stop children, stop the private Redis, delete keys), run last-in first-out once,
- * whether the bench ends normally, throws, or is interrupted.
+ * Undo actions (stop workers and children, stop the private Redis, delete keys), run last-in
+ * first-out. Drained after every section, so one section's leftovers never add load to the next,
+ * and once more on the way out, whether the bench ends normally, throws, or is interrupted.
  */
 export class CleanupStack {
   private readonly actions: Array<{ label: string; run: () => Promise<void> }> = [];
@@ -13,7 +14,9 @@ export class CleanupStack {
   }
 
   runAll(): Promise<void> {
-    this.running ??= this.drain();
+    this.running ??= this.drain().finally(() => {
+      this.running = undefined;
+    });
     return this.running;
   }
 

@@ -17,7 +17,18 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   const server = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--loglevel',
+      'warning',
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const exited = once(server, 'exit');
@@ -50,12 +61,15 @@ async function waitForPing(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    // Refused connections are expected while the server starts; connect() reports them.
+    client.on('error', () => undefined);
     try {
       await client.connect();
       await client.ping();
       return;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`private redis-server did not answer: ${String(err)}`);
+      if (Date.now() > deadline)
+        throw new Error(`private redis-server did not answer: ${String(err)}`, { cause: err });
     } finally {
       client.disconnect();
     }

@@ -1,23 +1,28 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { isWorkerChildMessage, WORKER_ENV } from './worker-protocol.js';
+import { isWorkerChildMessage, WORKER_ENV, type WorkerChildMessage } from './worker-protocol.js';
 
-const CHILD_SCRIPT = fileURLToPath(new URL('./worker-child.ts', import.meta.url));
+const CHILD_SCRIPTS = {
+  app: fileURLToPath(new URL('./worker-child.ts', import.meta.url)),
+  bare: fileURLToPath(new URL('./bare-worker-child.ts', import.meta.url)),
+} as const;
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface WorkerProcessOptions {
+  /** `app`: the runtime's drain worker (worker-child.ts); `bare`: a bare BullMQ worker (the floor). */
+  kind?: keyof typeof CHILD_SCRIPTS;
   redisUrl: string;
   prefix: string;
   concurrency: number;
   llmDelayMs: number;
+  env?: Record<string, string>;
   readyTimeoutMs?: number;
 }
 
 /**
- * A worker child (`worker-child.ts`) run as `node --import tsx`, not through the tsx CLI: the CLI
- * would put a second process in between, whose RSS is not the worker's and which cannot pass a
- * SIGKILL on.
+ * A worker child run as `node --import tsx`, not through the tsx CLI: the CLI would put a second
+ * process in between, whose RSS is not the worker's and which cannot pass a SIGKILL on.
  */
 export class WorkerProcess {
   /** Highest RSS (bytes) the child has reported. */
@@ -25,52 +30,72 @@ export class WorkerProcess {
   /** RSS (bytes) when the child was ready, before any work. */
   readyRss = 0;
   readonly pid: number;
-  private readonly child: ChildProcess;
   private readonly exited: Promise<unknown>;
 
-  private constructor(child: ChildProcess) {
-    this.child = child;
+  private constructor(private readonly child: ChildProcess) {
     if (child.pid === undefined) throw new Error('worker child did not start');
     this.pid = child.pid;
-    this.exited = once(child, 'exit');
+    // A spawn error also ends the child; stop() and kill() must not hang or reject on it.
+    this.exited = once(child, 'exit').catch(() => undefined);
     child.on('message', (message: unknown) => {
-      if (isWorkerChildMessage(message) && message.type === 'rss') this.peakRss = Math.max(this.peakRss, message.peak);
+      if (isWorkerChildMessage(message) && message.type === 'rss')
+        this.peakRss = Math.max(this.peakRss, message.peak);
     });
   }
 
   static async start(options: WorkerProcessOptions): Promise<WorkerProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT], {
-      cwd: PROJECT_ROOT,
-      env: {
-        ...process.env,
-        [WORKER_ENV.redisUrl]: options.redisUrl,
-        [WORKER_ENV.prefix]: options.prefix,
-        [WORKER_ENV.concurrency]: String(options.concurrency),
-        [WORKER_ENV.llmDelayMs]: String(options.llmDelayMs),
+    // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker (not allowed in NODE_OPTIONS).
+    const extra = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+    const child = spawn(
+      process.execPath,
+      [...extra, '--import', 'tsx', CHILD_SCRIPTS[options.kind ?? 'app']],
+      {
+        cwd: PROJECT_ROOT,
+        env: {
+          ...process.env,
+          ...options.env,
+          [WORKER_ENV.redisUrl]: options.redisUrl,
+          [WORKER_ENV.prefix]: options.prefix,
+          [WORKER_ENV.concurrency]: String(options.concurrency),
+          [WORKER_ENV.llmDelayMs]: String(options.llmDelayMs),
+        },
+        // The child's stdout goes to our stderr: stdout carries only the report.
+        stdio: ['ignore', 2, 'inherit', 'ipc'],
       },
-      // The child's stdout goes to our stderr: stdout carries only the report.
-      stdio: ['ignore', 2, 'inherit', 'ipc'],
-    });
+    );
     const worker = new WorkerProcess(child);
-    await worker.ready(options.readyTimeoutMs ?? 30_000);
+    const ready = await worker
+      .nextMessage('ready', options.readyTimeoutMs ?? 30_000)
+      .catch(async (err: unknown) => {
+        await worker.kill();
+        throw err;
+      });
+    worker.readyRss = ready.rss;
+    worker.peakRss = Math.max(worker.peakRss, ready.rss);
     return worker;
   }
 
-  private ready(timeoutMs: number): Promise<void> {
+  /** The next IPC message of a type; rejects if the child reports an error or exits first. */
+  nextMessage<T extends WorkerChildMessage['type']>(
+    type: T,
+    timeoutMs: number,
+  ): Promise<Extract<WorkerChildMessage, { type: T }>> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error(`worker child not ready after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => fail(new Error(`no "${type}" from worker child within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const onMessage = (message: unknown): void => {
         if (!isWorkerChildMessage(message)) return;
-        if (message.type === 'ready') {
+        if (message.type === type) {
           done();
-          this.readyRss = message.rss;
-          this.peakRss = Math.max(this.peakRss, message.rss);
-          resolve();
+          resolve(message as Extract<WorkerChildMessage, { type: T }>);
         } else if (message.type === 'error') {
           fail(new Error(`worker child failed: ${message.message}`));
         }
       };
-      const onExit = (code: number | null): void => fail(new Error(`worker child exited (${code}) before ready`));
+      const onExit = (code: number | null): void =>
+        fail(new Error(`worker child exited (${code}) before "${type}"`));
       const done = (): void => {
         clearTimeout(timer);
         this.child.off('message', onMessage);
@@ -78,7 +103,6 @@ export class WorkerProcess {
       };
       const fail = (err: Error): void => {
         done();
-        this.child.kill('SIGKILL');
         reject(err);
       };
       this.child.on('message', onMessage);

@@ -1,17 +1,26 @@
-/** Settings the bench hands to `worker-child.ts`, through its environment. */
+/** Settings the bench hands to its worker children (`worker-child.ts`, `bare-worker-child.ts`) through their environment. */
 export const WORKER_ENV = {
   redisUrl: 'BENCH_REDIS_URL',
   prefix: 'BENCH_PREFIX',
   concurrency: 'BENCH_CONCURRENCY',
   llmDelayMs: 'BENCH_LLM_DELAY_MS',
+  /** Bare BullMQ child only: report `jobs_done` once this many jobs have finished. */
+  expectJobs: 'BENCH_EXPECT_JOBS',
 } as const;
 
 /** Messages a worker child sends over IPC. RSS values are bytes. */
 export type WorkerChildMessage =
   | { type: 'ready'; rss: number }
   | { type: 'rss'; rss: number; peak: number }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** `at` is epoch ms, when the last expected job's processor returned. */
+  | { type: 'jobs_done'; at: number };
 
 export function isWorkerChildMessage(value: unknown): value is WorkerChildMessage {
   return typeof value === 'object' && value !== null && 'type' in value && typeof value.type === 'string';
+}
+
+/** The queue the bare BullMQ child serves, under the same hash-tagged prefix style as the app's. */
+export function bareQueueName(prefix: string): string {
+  return `${prefix}-bare`;
 }

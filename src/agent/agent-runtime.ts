@@ -50,14 +50,16 @@ export class AgentRuntime implements OperationHandler {
       await deps.sessions.update(sessionId, { status: 'idle' });
       return 'done';
     }
-    await deps.sessions.update(sessionId, {
-      currentOp: envelope.id,
-      currentOpAttempts: attempts,
-      status: 'running',
-    });
-    if (!resuming) await emitEvent(deps, sessionId, { type: 'processing', opType: op.type });
-
-    const watch = await deps.cancel.watch(sessionId, envelope.at);
+    // Independent writes and the cancel check are sent together: one round trip of waiting, not three.
+    const [watch] = await Promise.all([
+      deps.cancel.watch(sessionId, envelope.at),
+      deps.sessions.update(sessionId, {
+        currentOp: envelope.id,
+        currentOpAttempts: attempts,
+        status: 'running',
+      }),
+      resuming ? undefined : emitEvent(deps, sessionId, { type: 'processing', opType: op.type }),
+    ]);
     try {
       return await this.dispatch(envelope, session, resuming, watch.signal, stop);
     } catch (err) {

@@ -202,13 +202,16 @@ async function finishTurn(
   turn: Turn,
   reason: 'done' | 'max_iterations',
 ): Promise<TurnOutcome> {
-  await deps.sessions.update(turn.session.id, { status: 'idle' });
-  await emitEvent(deps, turn.session.id, {
-    type: 'turn_complete',
-    reason,
-    usage: turn.usage,
-    costUsd: turn.costUsd,
-  });
+  // The status and the event that announces it, sent together.
+  await Promise.all([
+    deps.sessions.update(turn.session.id, { status: 'idle' }),
+    emitEvent(deps, turn.session.id, {
+      type: 'turn_complete',
+      reason,
+      usage: turn.usage,
+      costUsd: turn.costUsd,
+    }),
+  ]);
   return 'done';
 }
 
@@ -220,7 +223,9 @@ async function finishInterrupted(deps: AgentDeps, turn: Turn): Promise<TurnOutco
       ...(await abandonCalls(deps, turn.session.id, dangling, 'the user interrupted the turn.')),
     );
   }
-  await deps.sessions.update(turn.session.id, { status: 'idle' });
-  await emitEvent(deps, turn.session.id, { type: 'interrupted' });
+  await Promise.all([
+    deps.sessions.update(turn.session.id, { status: 'idle' }),
+    emitEvent(deps, turn.session.id, { type: 'interrupted' }),
+  ]);
   return 'done';
 }

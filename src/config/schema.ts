@@ -40,8 +40,8 @@ export const configSchema = z.strictObject({
   worker: z
     .strictObject({
       concurrency: z.number().int().min(1).max(10_000).default(50),
-      lockMs: z.number().int().min(500).max(600_000).default(3_000),
-      stalledIntervalMs: z.number().int().min(250).max(600_000).default(1_500),
+      lockMs: z.number().int().min(500).max(600_000).default(2_000),
+      stalledIntervalMs: z.number().int().min(250).max(600_000).default(1_000),
     })
     .prefault({}),
   redis: z.strictObject({ prefix: z.string().min(1).max(50).default('mlib') }).prefault({}),

@@ -7,6 +7,10 @@ import { DRAIN_JOB, drainJobSchema, drainQueueName, type DrainJobData } from './
 import type { SessionLocks } from './session-locks.js';
 import type { OperationQueue } from './operation-queue.js';
 
+/** Turns one BullMQ fetch loop serves before another is added, and the most loops a process runs. */
+const TURNS_PER_FETCHER = 100;
+const MAX_FETCHERS = 8;
+
 /** What the worker calls for each operation, in mailbox order. */
 export interface OperationHandler {
   /**
@@ -37,28 +41,39 @@ export interface DrainWorkerOptions {
  * leaves the operation for the worker that recovers the stalled job.
  */
 export class DrainWorker {
-  private readonly worker: Worker<DrainJobData>;
+  private readonly workers: Worker<DrainJobData>[];
   private readonly stopping = new AbortController();
 
   constructor(private readonly options: DrainWorkerOptions) {
-    this.worker = new Worker<DrainJobData>(drainQueueName(options.keys.prefix), (job) => this.process(job), {
-      connection: { url: options.redisUrl, maxRetriesPerRequest: null },
-      prefix: options.keys.queuePrefix,
-      concurrency: options.concurrency,
-      lockDuration: options.lockMs,
-      stalledInterval: options.stalledIntervalMs,
-      // A stalled drain means a worker died; the operation-level attempt count decides when to give up.
-      maxStalledCount: 1_000,
-      autorun: true,
+    // A BullMQ worker fetches jobs one at a time; with hundreds of turns starting at once, that
+    // fetch loop is the bottleneck. Several fetchers (one connection each) share the concurrency.
+    const fetchers = Math.min(MAX_FETCHERS, Math.ceil(options.concurrency / TURNS_PER_FETCHER));
+    this.workers = Array.from({ length: fetchers }, (_, i) => {
+      const share = Math.floor(options.concurrency / fetchers) + (i < options.concurrency % fetchers ? 1 : 0);
+      const worker = new Worker<DrainJobData>(
+        drainQueueName(options.keys.prefix),
+        (job) => this.process(job),
+        {
+          connection: { url: options.redisUrl, maxRetriesPerRequest: null },
+          prefix: options.keys.queuePrefix,
+          concurrency: share,
+          lockDuration: options.lockMs,
+          stalledInterval: options.stalledIntervalMs,
+          // A stalled drain means a worker died; the operation-level attempt count decides when to give up.
+          maxStalledCount: 1_000,
+          autorun: true,
+        },
+      );
+      worker.on('error', (err) => options.logger.error({ err }, 'drain worker error'));
+      worker.on('failed', (job, err) =>
+        options.logger.error({ err, sessionId: job?.data.sessionId }, 'drain job failed'),
+      );
+      return worker;
     });
-    this.worker.on('error', (err) => options.logger.error({ err }, 'drain worker error'));
-    this.worker.on('failed', (job, err) =>
-      options.logger.error({ err, sessionId: job?.data.sessionId }, 'drain job failed'),
-    );
   }
 
   async waitUntilReady(): Promise<void> {
-    await this.worker.waitUntilReady();
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
   }
 
   private async process(job: Job<DrainJobData>): Promise<void> {
@@ -75,23 +90,27 @@ export class DrainWorker {
     const stop = AbortSignal.any([lock.lost, this.stopping.signal]);
     const mailbox = keys.session(sessionId).mailbox;
     try {
-      while (!stop.aborted) {
-        const raw = await redis.lindex(mailbox, 0);
-        if (raw === null) break;
+      let raw = await redis.lindex(mailbox, 0);
+      while (!stop.aborted && raw !== null) {
         const parsed = parseEnvelope(raw, sessionId);
         if (!parsed.ok) {
           logger.warn({ sessionId, reason: parsed.reason }, 'dropping malformed operation');
           await redis.lpop(mailbox);
           await handler.rejectMalformed(sessionId, parsed.reason);
+        } else {
+          const outcome = await handler.handle(parsed.envelope, stop);
+          if (outcome === 'yielded') break;
+          // Done: remove it and peek at the next one in the same round trip.
+          const results = await redis
+            .multi()
+            .lpop(mailbox)
+            .hdel(keys.session(sessionId).session, 'currentOp', 'currentOpAttempts')
+            .lindex(mailbox, 0)
+            .exec();
+          raw = (results?.[2]?.[1] as string | null | undefined) ?? null;
           continue;
         }
-        const outcome = await handler.handle(parsed.envelope, stop);
-        if (outcome === 'yielded') break;
-        await redis
-          .multi()
-          .lpop(mailbox)
-          .hdel(keys.session(sessionId).session, 'currentOp', 'currentOpAttempts')
-          .exec();
+        raw = await redis.lindex(mailbox, 0);
       }
     } finally {
       await lock.release().catch((err: unknown) => logger.warn({ err, sessionId }, 'lock release failed'));
@@ -105,7 +124,7 @@ export class DrainWorker {
    * next safe point and their operations are handed to another worker.
    */
   async close(graceMs: number): Promise<void> {
-    const closing = this.worker.close();
+    const closing = Promise.all(this.workers.map((w) => w.close()));
     const timer = setTimeout(() => this.stopping.abort(new Error('worker shutting down')), graceMs);
     try {
       await closing;

@@ -1,0 +1,47 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { drainJobOptions } from '../src/queue/drain-queue.js';
+import type { CleanupStack } from './cleanup-stack.js';
+import { deletePrefix } from './redis-keys.js';
+import { WorkerProcess } from './worker-process.js';
+import { WORKER_ENV, bareQueueName } from './worker-protocol.js';
+
+/**
+ * The floor for (d): the same load on bare BullMQ — N jobs added at once (with the drain jobs'
+ * options), one worker process at concurrency N whose processor only sleeps `delayMs`. Returns the
+ * seconds from the first add until the last processor returned (stamped by the child, same clock).
+ */
+export async function measureBareConcurrentJobs(
+  redisUrl: string,
+  prefix: string,
+  cleanup: CleanupStack,
+  options: { jobs: number; delayMs: number },
+): Promise<number> {
+  const worker = await WorkerProcess.start({
+    kind: 'bare',
+    redisUrl,
+    prefix,
+    concurrency: options.jobs,
+    llmDelayMs: options.delayMs,
+    env: { [WORKER_ENV.expectJobs]: String(options.jobs) },
+  });
+  const producer = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue(bareQueueName(prefix), { connection: producer, prefix: `{${prefix}:bull}` });
+  cleanup.push('bare BullMQ floor (d)', async () => {
+    await worker.stop();
+    await queue.close();
+    producer.disconnect();
+    await deletePrefix(redisUrl, prefix);
+  });
+  await queue.waitUntilReady();
+
+  const allDone = worker.nextMessage('jobs_done', 60_000);
+  const start = Date.now();
+  await Promise.all(
+    Array.from({ length: options.jobs }, (_, i) =>
+      queue.add('drain', { sessionId: `s${i}` }, drainJobOptions(`s${i}`)),
+    ),
+  );
+  const { at } = await allDone;
+  return (at - start) / 1000;
+}

@@ -1,0 +1,80 @@
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { benchApp } from './bench-app.js';
+import { benchConfig } from './bench-env.js';
+import type { CleanupStack } from './cleanup-stack.js';
+import { streamEnds, watchTurnCompletions } from './completion-watch.js';
+import { progress } from './progress.js';
+import { round } from './stats.js';
+import { WorkerProcess } from './worker-process.js';
+
+const MB = 1024 * 1024;
+
+export interface ConcurrentTurnsResult extends Record<string, number> {
+  sessions: number;
+  wallS: number;
+  idealS: number;
+  ratio: number;
+  peakRssMb: number;
+  readyRssMb: number;
+  submitAllS: number;
+  firstCompleteS: number;
+}
+
+/**
+ * (d) Many sessions at once on one worker process: N sessions each get one user_input; the model
+ * takes `llmDelayMs` per call and one call per turn, so the ideal wall time is that delay. The worker
+ * is a child process (concurrency N) so its RSS is its own; this process only submits and watches.
+ */
+export async function measureConcurrentTurns(
+  redisUrl: string,
+  prefix: string,
+  cleanup: CleanupStack,
+  options: { sessions: number; llmDelayMs: number },
+): Promise<ConcurrentTurnsResult> {
+  const app = benchApp(redisUrl, benchConfig(prefix), cleanup);
+  const worker = await WorkerProcess.start({
+    redisUrl,
+    prefix,
+    concurrency: options.sessions,
+    llmDelayMs: options.llmDelayMs,
+  });
+  cleanup.push('worker child (d)', () => worker.stop());
+  const observer = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  cleanup.push('observer connection (d)', () => Promise.resolve(observer.disconnect()));
+
+  const ids: string[] = [];
+  for (let i = 0; i < options.sessions; i += 100) {
+    const batch = Math.min(100, options.sessions - i);
+    ids.push(
+      ...(await Promise.all(
+        Array.from({ length: batch }, () => app.startSession({ owner: 'bench', platform: 'bench' })),
+      )),
+    );
+  }
+  const streamKeys = ids.map((id) => app.keys.session(id).events);
+  progress(`(d) ${ids.length} sessions ready, worker pid ${worker.pid}; submitting`);
+
+  const ends = await streamEnds(observer, streamKeys);
+  const start = performance.now();
+  const watching = watchTurnCompletions(observer, ends, 60_000);
+  await Promise.all(ids.map((id) => app.submit(id, { type: 'user_input', text: 'Say something short.' })));
+  const submittedAt = performance.now();
+  const completions = [...(await watching).values()];
+  // Let the child's last RSS reports (every 50 ms) arrive.
+  await new Promise((r) => setTimeout(r, 150));
+
+  const observed = completions.map((at) => at - start);
+  const wallMs = Math.max(...observed);
+  const idealS = options.llmDelayMs / 1000;
+  return {
+    sessions: ids.length,
+    wallS: round(wallMs / 1000),
+    idealS,
+    ratio: round(wallMs / 1000 / idealS),
+    peakRssMb: round(worker.peakRss / MB, 1),
+    readyRssMb: round(worker.readyRss / MB, 1),
+    submitAllS: round((submittedAt - start) / 1000),
+    firstCompleteS: round(Math.min(...observed) / 1000),
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * The runtime benchmark (`npm run bench`, `npm run bench -- --json`). Sections a–f measure queue
+ * latency against bare BullMQ, many concurrent sessions on one worker, bytes per turn against history
+ * length, and crash recovery. Progress goes to stderr; with --json stdout carries only one JSON
+ * object. `--only=d,f` runs a subset (c needs a and b). Not part of `npm test`.
+ */
+import { performance } from 'node:perf_hooks';
+import { measureBareConcurrentJobs } from './bare-concurrent-jobs.js';
+import { measureBullmqRoundTrip } from './bullmq-round-trip.js';
+import { REDIS_URL, RUN_ID, sectionPrefix } from './bench-env.js';
+import { CleanupStack } from './cleanup-stack.js';
+import { measureConcurrentTurns } from './concurrent-turns.js';
+import { measureCrashResume } from './crash-resume.js';
+import { measureFirstEventLatency } from './first-event-latency.js';
+import { measureHistoryWriteBytes } from './history-write-bytes.js';
+import { progress } from './progress.js';
+import { formatTable, type Figures } from './report.js';
+import { round } from './stats.js';
+
+const SAMPLES = { warmup: 30, samples: 300, gapMs: 5 };
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const wanted = (section: string): boolean => !only || only.includes(section);
+
+const cleanup = new CleanupStack();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: cleaning up`);
+    void cleanup.runAll().finally(() => process.exit(130));
+  });
+}
+
+async function section<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  progress(`(${name}) starting`);
+  try {
+    return await run();
+  } finally {
+    // Each section's workers, children and keys are gone before the next one measures anything.
+    await cleanup.runAll();
+    progress(`(${name}) done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+async function main(): Promise<Figures> {
+  progress(`run ${RUN_ID} on ${REDIS_URL.replace(/\/\/[^@]*@/, '//***@')}`);
+  const figures: Figures = {};
+  if (wanted('a')) {
+    figures.a = await section('a', () =>
+      measureBullmqRoundTrip(REDIS_URL, sectionPrefix('a'), cleanup, SAMPLES),
+    );
+  }
+  if (wanted('b')) {
+    figures.b = await section('b', () =>
+      measureFirstEventLatency(REDIS_URL, sectionPrefix('b'), cleanup, SAMPLES),
+    );
+  }
+  if (figures.a && figures.b) {
+    figures.c = {
+      p50Ratio: round(figures.b.p50Ms! / figures.a.p50Ms!, 2),
+      p99Ratio: round(figures.b.p99Ms! / figures.a.p99Ms!, 2),
+    };
+  }
+  if (wanted('d')) {
+    figures.d = await section('d', async () => {
+      const load = { sessions: 1000, llmDelayMs: 1000 };
+      const app = await measureConcurrentTurns(REDIS_URL, sectionPrefix('d'), cleanup, load);
+      await cleanup.runAll();
+      // The same load on bare BullMQ: how much of the overhead is the queue's own.
+      const bare = await measureBareConcurrentJobs(REDIS_URL, sectionPrefix('d0'), cleanup, {
+        jobs: load.sessions,
+        delayMs: load.llmDelayMs,
+      });
+      return { ...app, bareBullmqWallS: round(bare), bareBullmqRatio: round(bare / app.idealS) };
+    });
+  }
+  if (wanted('e')) {
+    figures.e = await section('e', () =>
+      measureHistoryWriteBytes(sectionPrefix('e'), cleanup, { repetitions: 5 }),
+    );
+  }
+  if (wanted('f')) {
+    figures.f = await section('f', () =>
+      measureCrashResume(REDIS_URL, sectionPrefix('f'), cleanup, { firstCallMs: 3000, runs: 3 }),
+    );
+  }
+  return figures;
+}
+
+const started = performance.now();
+main()
+  .then((figures) => {
+    const table = formatTable(figures);
+    if (json) {
+      process.stderr.write(`${table}\n`);
+      process.stdout.write(`${JSON.stringify(figures)}\n`);
+    } else {
+      process.stdout.write(`${table}\n`);
+    }
+    progress(`finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  })
+  .catch(async (err: unknown) => {
+    progress(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    await cleanup.runAll();
+    process.exitCode = 1;
+  });

@@ -1,0 +1,60 @@
+export type Figures = Record<string, Record<string, number>>;
+
+interface Row {
+  label: string;
+  value: number | undefined;
+  unit: string;
+  /** `≤ 2`, `< 400`; none for figures that are context only. */
+  target?: { op: '≤' | '<'; limit: number };
+}
+
+/** The human table: each figure with its target and whether it is met. */
+export function formatTable(figures: Figures): string {
+  const { a, b, c, d, e, f } = figures;
+  const rows: Row[] = [
+    { label: '(a) bare BullMQ add → completed p50', value: a?.p50Ms, unit: 'ms' },
+    { label: '(a) bare BullMQ add → completed p99', value: a?.p99Ms, unit: 'ms' },
+    { label: '(b) submit → first event p50', value: b?.p50Ms, unit: 'ms' },
+    { label: '(b) submit → first event p99', value: b?.p99Ms, unit: 'ms' },
+    { label: '(c) ratio b/a p50', value: c?.p50Ratio, unit: '', target: { op: '≤', limit: 2 } },
+    { label: '(c) ratio b/a p99', value: c?.p99Ratio, unit: '' },
+    { label: `(d) ${d?.sessions ?? '?'} sessions wall`, value: d?.wallS, unit: 's' },
+    { label: '(d) ideal', value: d?.idealS, unit: 's' },
+    { label: '(d) ratio wall/ideal', value: d?.ratio, unit: '', target: { op: '≤', limit: 1.1 } },
+    { label: '(d) worker peak RSS', value: d?.peakRssMb, unit: 'MB', target: { op: '<', limit: 400 } },
+    { label: '(d) worker RSS when idle', value: d?.readyRssMb, unit: 'MB' },
+    { label: '(d) all submits done after', value: d?.submitAllS, unit: 's' },
+    { label: '(d) first turn complete after', value: d?.firstCompleteS, unit: 's' },
+    { label: '(d) bare BullMQ, same load: wall', value: d?.bareBullmqWallS, unit: 's' },
+    { label: '(d) bare BullMQ, same load: ratio', value: d?.bareBullmqRatio, unit: '' },
+    { label: '(e) bytes written, 10-message history', value: e?.bytes10, unit: 'B' },
+    { label: '(e) bytes written, 1000-message history', value: e?.bytes1000, unit: 'B' },
+    { label: '(e) ratio 1000/10', value: e?.ratio, unit: '', target: { op: '≤', limit: 1.2 } },
+    { label: '(e) idle window (noise floor)', value: e?.idleBytes, unit: 'B' },
+    {
+      label: `(f) SIGKILL → resumed turn_complete, median of ${f?.runs ?? '?'}`,
+      value: f?.killToTurnCompleteS,
+      unit: 's',
+      target: { op: '≤', limit: 5 },
+    },
+    {
+      label: '(f) SIGKILL → resumed turn_complete, worst',
+      value: f?.worstKillToTurnCompleteS,
+      unit: 's',
+      target: { op: '≤', limit: 5 },
+    },
+    { label: '(f) SIGKILL → resumed turn_complete, best', value: f?.bestKillToTurnCompleteS, unit: 's' },
+    { label: '(f) default worker.lockMs', value: f?.lockMs, unit: 'ms' },
+    { label: '(f) default worker.stalledIntervalMs', value: f?.stalledIntervalMs, unit: 'ms' },
+  ];
+  const shown = rows.filter((r) => r.value !== undefined);
+  const width = Math.max(...shown.map((r) => r.label.length));
+  return shown
+    .map((r) => {
+      const value = `${r.value}${r.unit ? ` ${r.unit}` : ''}`;
+      if (!r.target) return `${r.label.padEnd(width)}  ${value}`;
+      const met = r.target.op === '≤' ? r.value! <= r.target.limit : r.value! < r.target.limit;
+      return `${r.label.padEnd(width)}  ${value.padEnd(10)} (target ${r.target.op} ${r.target.limit}) ${met ? 'ok' : 'MISSED'}`;
+    })
+    .join('\n');
+}
