@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Integration tests share one Redis (each under its own prefix) and spawn processes: two cores.
     maxWorkers: 2,
+    reporters: ['default', './tests/support/summary-line-reporter.ts'],
   },
 });

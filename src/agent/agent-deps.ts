@@ -54,8 +54,14 @@ function redactBody(redact: (t: string) => string, body: EventBody): EventBody {
     case 'error':
       return { ...body, message: redact(body.message) };
     case 'tool_call':
-      return { ...body, args: JSON.parse(redact(JSON.stringify(body.args))) as Record<string, unknown> };
+      return { ...body, args: redactJson(redact, body.args) };
+    case 'approval_required':
+      return { ...body, calls: body.calls.map((c) => ({ ...c, args: redactJson(redact, c.args) })) };
     default:
       return body;
   }
+}
+
+function redactJson(redact: (t: string) => string, value: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(redact(JSON.stringify(value))) as Record<string, unknown>;
 }

@@ -73,7 +73,7 @@ export const eventBodySchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('turn_complete'),
     /** `max_iterations` when the loop hit its limit instead of finishing. */
-    reason: z.enum(['done', 'max_iterations', 'awaiting_approval']),
+    reason: z.enum(['done', 'max_iterations']),
     usage: usageSchema,
     costUsd: z.number().nonnegative(),
   }),

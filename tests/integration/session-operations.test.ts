@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/cli/app.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/fake-anthropic.js';
 import { startFakeApp } from '../helpers/fake-app.js';
-import { cleanup, testConfig, waitForEvent } from '../helpers/test-app.js';
-import { effectTool } from '../helpers/test-tools.js';
+import { cleanup, testApp, testConfig, waitForEvent } from '../helpers/test-app.js';
+import { echoTool, effectTool } from '../helpers/test-tools.js';
+import { createRedactor } from '../../src/core/redact.js';
 
 let fake: FakeAnthropic;
 let app: App;
@@ -125,5 +126,28 @@ describe('usage and cost', () => {
     expect(summary).toMatchObject({ inputTokens: 1_000, outputTokens: 100, cacheReadTokens: 500 });
     expect(summary?.costUsd).toBeGreaterThan(0);
     expect(events.at(-1)).toMatchObject({ type: 'turn_complete', costUsd: summary?.costUsd });
+  });
+});
+
+describe('secrets', () => {
+  it('are redacted from every event the thread sees', async () => {
+    await cleanup(app);
+    const secret = 'hf_abcdefghijklmnopqrstuvwxyz0123';
+    app = testApp({
+      anthropic: { apiKey: 'test-key', baseURL: fake.url },
+      extraTools: [echoTool],
+      redact: createRedactor([secret]),
+    });
+    await app.startWorkers();
+    fake.enqueue(
+      { text: `token is ${secret}`, toolCalls: [{ name: 'echo', input: { text: `my token ${secret}` } }] },
+      { text: 'done' },
+    );
+    const sessionId = await app.startSession({ owner: 'u', platform: 'terminal' });
+    await app.submit(sessionId, { type: 'user_input', text: 'leak it' });
+    const { events } = await waitForEvent(app, sessionId, (e) => e.type === 'turn_complete');
+    const visible = JSON.stringify(events);
+    expect(visible).not.toContain(secret);
+    expect(visible).toContain('[redacted]');
   });
 });
