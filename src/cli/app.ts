@@ -6,7 +6,17 @@ import type { Config } from '../config/schema.js';
 import type { LlmProvider } from '../core/llm-provider.js';
 import type { AnyToolSpec } from '../core/tool-spec.js';
 import type { Operation, OperationEnvelope } from '../core/operations.js';
-import type { AgentGateway, EventReader, NewSessionRequest, SessionSummary } from '../core/agent-gateway.js';
+import type {
+  AdapterStateStore,
+  AgentGateway,
+  EventReader,
+  EventSubscription,
+  NewSessionRequest,
+  SessionSummary,
+  StoredEvent,
+  ThreadRef,
+} from '../core/agent-gateway.js';
+import { EventPump } from '../store/event-pump.js';
 import { MlInternError } from '../core/errors.js';
 import { AgentRuntime } from '../agent/agent-runtime.js';
 import type { AgentDeps, ResolvedModel } from '../agent/agent-deps.js';
@@ -118,8 +128,7 @@ export class App implements AgentGateway {
 
   /** A reader with a connection of its own, since XREAD BLOCK holds the connection while it waits. */
   openEventReader(name: string): EventReader {
-    const conn = connectRedis(this.options.redisUrl, name);
-    this.extraConnections.push(conn);
+    const conn = this.blockingConnection(name);
     return {
       read: (sessionId, afterId, blockMs) =>
         this.events.read(sessionId, afterId, { blockMs, connection: conn }),
@@ -128,6 +137,84 @@ export class App implements AgentGateway {
         this.extraConnections.splice(this.extraConnections.indexOf(conn), 1);
       },
     };
+  }
+
+  async configureSession(sessionId: string, settings: { model?: string; yolo?: boolean }): Promise<void> {
+    const fields: Record<string, string> = {};
+    if (settings.model !== undefined) {
+      parseModelName(settings.model); // throws a typed error for an unknown provider
+      fields.model = settings.model;
+    }
+    if (settings.yolo !== undefined) fields.yolo = settings.yolo ? '1' : '0';
+    if (Object.keys(fields).length > 0) await this.sessions.update(sessionId, fields);
+  }
+
+  threadSession(ref: ThreadRef): Promise<string | undefined> {
+    return this.threads.get(ref);
+  }
+
+  bindThread(ref: ThreadRef, sessionId: string): Promise<string> {
+    return this.threads.bindIfAbsent(ref, sessionId);
+  }
+
+  async threadOf(sessionId: string): Promise<ThreadRef | undefined> {
+    const record = await this.sessions.get(sessionId);
+    return record?.thread
+      ? { platform: record.platform, channel: record.channel, thread: record.thread }
+      : undefined;
+  }
+
+  rebindThread(ref: ThreadRef, sessionId: string): Promise<void> {
+    return this.threads.set(ref, sessionId);
+  }
+
+  async claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(`${this.keys.prefix}:dedupe:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async subscribe(
+    consumer: string,
+    handle: (sessionId: string, events: StoredEvent[]) => Promise<void>,
+  ): Promise<EventSubscription> {
+    const reader = this.blockingConnection(`ml-intern-bot:pump:${consumer}`);
+    const pump = new EventPump(
+      this.redis,
+      reader,
+      this.events,
+      this.keys,
+      consumer,
+      handle,
+      this.options.logger,
+    );
+    await pump.start();
+    return {
+      follow: (sessionId, from) => pump.follow(sessionId, from),
+      unfollow: (sessionId) => pump.unfollow(sessionId),
+      stop: async () => {
+        await pump.stop();
+        reader.disconnect();
+      },
+    };
+  }
+
+  adapterState(adapter: string): AdapterStateStore {
+    const key = (sessionId: string) => `${this.keys.session(sessionId).session}:adapter:${adapter}`;
+    return {
+      get: async (sessionId, field) => (await this.redis.hget(key(sessionId), field)) ?? undefined,
+      getAll: (sessionId) => this.redis.hgetall(key(sessionId)),
+      set: async (sessionId, fields) => {
+        await this.redis.hset(key(sessionId), fields);
+      },
+      delete: async (sessionId, ...fields) => {
+        if (fields.length > 0) await this.redis.hdel(key(sessionId), ...fields);
+      },
+    };
+  }
+
+  private blockingConnection(name: string): Redis {
+    const conn = connectRedis(this.options.redisUrl, name);
+    this.extraConnections.push(conn);
+    return conn;
   }
 
   private resolveModelWindow(model: string): number {

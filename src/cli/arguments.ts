@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
 import { MlInternError } from '../core/errors.js';
 
-export const COMMANDS = ['start', 'gateway', 'worker', 'chat', 'run', 'doctor'] as const;
+export const COMMANDS = ['start', 'gateway', 'worker', 'chat', 'run', 'doctor', 'manifest'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliArguments {
   command: Command | 'help';
   prompt?: string;
+  /** `manifest <platform>` */
+  platform?: string;
   model?: string;
   maxIterations?: number;
   stream: boolean;
@@ -25,6 +27,7 @@ Commands:
   chat               interactive terminal chat (runs its own workers)
   run "<prompt>"     headless: one turn, the answer on stdout; exit 0 on success, 1 on error
   doctor             check config, Redis and credentials, and say what is missing
+  manifest slack     print the Slack app manifest (scopes, events, interactivity)
 
 Options:
   --model <id>            model, as anthropic/<model-id> (default: config "model")
@@ -71,6 +74,10 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     const prompt = rest.join(' ').trim();
     if (prompt === '') throw usage('run needs a prompt: ml-intern-bot run "<prompt>"');
     result.prompt = prompt;
+  } else if (command === 'manifest') {
+    if (rest.length !== 1 || rest[0] !== 'slack')
+      throw usage('manifest takes one platform: ml-intern-bot manifest slack');
+    result.platform = rest[0];
   } else if (rest.length > 0) {
     throw usage(`unexpected argument "${rest[0]}"`);
   }

@@ -5,6 +5,7 @@ import type { App } from './app.js';
 import type { CliArguments } from './arguments.js';
 import type { Settings } from './bootstrap.js';
 import { runDoctor } from './doctor.js';
+import { startSlackAdapter } from '../../adapters/slack/slack-adapter.js';
 
 /** Runs one command on a connected app; returns the exit code. */
 export async function runCommand(
@@ -25,26 +26,26 @@ export async function runCommand(
       logger.info('worker stopping');
       return 0;
     case 'gateway': {
-      const adapters = chatAdaptersConfigured(settings);
-      process.stderr.write(
-        adapters.length === 0
-          ? 'ml-intern-bot gateway: no chat adapter is configured (set SLACK_BOT_TOKEN or DISCORD_TOKEN).\n'
-          : `ml-intern-bot gateway: the ${adapters.join(' and ')} adapter is not part of this build yet.\n`,
-      );
-      return 1;
+      const adapters = await startChatAdapters(settings, app, logger);
+      if (adapters.length === 0) {
+        process.stderr.write('ml-intern-bot gateway: no chat adapter is configured (set SLACK_BOT_TOKEN).\n');
+        return 1;
+      }
+      await untilSignal();
+      await stopAll(adapters);
+      return 0;
     }
     case 'start': {
-      const adapters = chatAdaptersConfigured(settings);
       app.assertModelUsable();
       await app.startWorkers();
-      if (adapters.length > 0) {
-        process.stderr.write(
-          `ml-intern-bot: the ${adapters.join(' and ')} adapter is not part of this build yet; running workers only.\n`,
-        );
-        await untilSignal();
+      const adapters = await startChatAdapters(settings, app, logger);
+      if (adapters.length === 0) {
+        await runChat(app, chatOptions(args));
         return 0;
       }
-      await runChat(app, chatOptions(args));
+      process.stderr.write('ml-intern-bot: running (SIGTERM or Ctrl+C to stop)\n');
+      await untilSignal();
+      await stopAll(adapters);
       return 0;
     }
     case 'chat':
@@ -74,6 +75,7 @@ export async function runCommand(
       }
     }
     case 'help':
+    case 'manifest':
       return 0;
   }
 }
@@ -89,11 +91,38 @@ function chatOptions(args: CliArguments) {
   };
 }
 
-function chatAdaptersConfigured(settings: Settings): string[] {
-  const names: string[] = [];
-  if (settings.environment.SLACK_BOT_TOKEN) names.push('Slack');
-  if (settings.environment.DISCORD_TOKEN) names.push('Discord');
-  return names;
+/** Starts every chat adapter whose tokens are set. */
+async function startChatAdapters(
+  settings: Settings,
+  app: App,
+  logger: Logger,
+): Promise<Array<{ stop(): Promise<void> }>> {
+  const env = settings.environment;
+  const adapters: Array<{ stop(): Promise<void> }> = [];
+  if (env.SLACK_BOT_TOKEN) {
+    adapters.push(
+      await startSlackAdapter({
+        gateway: app,
+        botToken: env.SLACK_BOT_TOKEN,
+        ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
+        ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
+        ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
+        ...(env.PORT !== undefined ? { port: env.PORT } : {}),
+        access: settings.config.access,
+        approvers: settings.config.approval.approvers,
+        streaming: settings.config.slack.streaming,
+        maxFileBytes: settings.config.slack.maxFileBytes,
+        logger,
+      }),
+    );
+  }
+  if (env.DISCORD_TOKEN)
+    logger.warn('DISCORD_TOKEN is set, but the Discord adapter is not part of this build yet');
+  return adapters;
+}
+
+async function stopAll(adapters: ReadonlyArray<{ stop(): Promise<void> }>): Promise<void> {
+  for (const adapter of adapters) await adapter.stop();
 }
 
 /** Resolves on the first SIGTERM or SIGINT (graceful shutdown follows in the caller). */

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findProjectRoot } from '../config/project-root.js';
 import { ConfigError, MlInternError } from '../core/errors.js';
 import { HELP, parseCliArguments, type CliArguments } from './arguments.js';
 import { connectApp, loadSettings, loggerFor, type Settings } from './bootstrap.js';
@@ -14,6 +17,10 @@ async function main(argv: readonly string[]): Promise<number> {
     args = parseCliArguments(argv);
     if (args.command === 'help') {
       process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    if (args.command === 'manifest') {
+      process.stdout.write(readFileSync(join(findProjectRoot(), 'configs', 'slack-manifest.yaml'), 'utf8'));
       return 0;
     }
     settings = loadSettings(args);

@@ -46,6 +46,14 @@ export const configSchema = z.strictObject({
     .prefault({}),
   redis: z.strictObject({ prefix: z.string().min(1).max(50).default('mlib') }).prefault({}),
   events: z.strictObject({ maxLen: z.number().int().min(100).default(10_000) }).prefault({}),
+  slack: z
+    .strictObject({
+      /** Slack's streaming messages (chat.startStream) instead of post-then-edit. */
+      streaming: z.boolean().default(false),
+      /** Attached text files up to this size are read into the message. */
+      maxFileBytes: z.number().int().min(0).max(10_000_000).default(200_000),
+    })
+    .prefault({}),
   mcpServers: z.record(z.string(), z.unknown()).default({}),
 });
 

@@ -41,13 +41,53 @@ export interface EventReader {
   close(): void;
 }
 
+/** Where a chat thread lives, platform-neutral. */
+export interface ThreadRef {
+  platform: string;
+  channel: string;
+  thread: string;
+}
+
+/** Follows many sessions' events for one adapter, resuming from stored cursors after a restart. */
+export interface EventSubscription {
+  /** Starts following a session (from its stored cursor, else from `from`, default the beginning). */
+  follow(sessionId: string, from?: string): Promise<void>;
+  unfollow(sessionId: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Small per-session key/value state an adapter keeps in Redis (message ids it edits, card state). */
+export interface AdapterStateStore {
+  get(sessionId: string, field: string): Promise<string | undefined>;
+  getAll(sessionId: string): Promise<Record<string, string>>;
+  set(sessionId: string, fields: Record<string, string>): Promise<void>;
+  delete(sessionId: string, ...fields: string[]): Promise<void>;
+}
+
 /**
  * The whole of the agent runtime as a chat adapter sees it: start sessions, submit operations,
- * read events. Adapters depend on this seam only, never on the agent's internals.
+ * read events, map threads to sessions. Adapters depend on this seam only, never on the agent's
+ * internals.
  */
 export interface AgentGateway {
   startSession(request: NewSessionRequest): Promise<string>;
   submit(sessionId: string, op: Operation, userId?: string): Promise<OperationEnvelope>;
   session(sessionId: string): Promise<SessionSummary | undefined>;
   openEventReader(name: string): EventReader;
+  /** Per-session settings changed from chat (`model <id>`, `yolo on|off`); apply from the next operation. */
+  configureSession(sessionId: string, settings: { model?: string; yolo?: boolean }): Promise<void>;
+  threadSession(ref: ThreadRef): Promise<string | undefined>;
+  /** The chat thread a session was started in. */
+  threadOf(sessionId: string): Promise<ThreadRef | undefined>;
+  /** Binds a thread to a session unless it has one; returns the session that holds the thread. */
+  bindThread(ref: ThreadRef, sessionId: string): Promise<string>;
+  /** Points a thread at another session (its previous one ended). */
+  rebindThread(ref: ThreadRef, sessionId: string): Promise<void>;
+  /** True the first time `key` is claimed within `ttlMs` (platform retries, double clicks). */
+  claimOnce(key: string, ttlMs: number): Promise<boolean>;
+  subscribe(
+    consumer: string,
+    handle: (sessionId: string, events: StoredEvent[]) => Promise<void>,
+  ): Promise<EventSubscription>;
+  adapterState(adapter: string): AdapterStateStore;
 }

@@ -63,14 +63,7 @@ export class EventStore {
       options.blockMs === undefined
         ? await conn.xread('COUNT', count, 'STREAMS', key, afterId)
         : await conn.xread('COUNT', count, 'BLOCK', options.blockMs, 'STREAMS', key, afterId);
-    const entries = reply?.[0]?.[1] ?? [];
-    const events: StoredEvent[] = [];
-    for (const [streamId, fields] of entries) {
-      // An event this version does not know (written by a newer worker) is skipped, not fatal.
-      const event = decode(sessionId, fields);
-      if (event) events.push({ streamId, event });
-    }
-    return events;
+    return decodeEntries(sessionId, reply?.[0]?.[1] ?? []);
   }
 
   async getCursor(sessionId: string, consumer: string): Promise<string> {
@@ -86,6 +79,16 @@ export class EventStore {
     const last = await this.redis.xrevrange(this.keys.session(sessionId).events, '+', '-', 'COUNT', 1);
     return last[0]?.[0] ?? '0';
   }
+}
+
+/** Decodes raw stream entries; an event this version does not know (a newer worker's) is skipped. */
+export function decodeEntries(sessionId: string, entries: ReadonlyArray<[string, string[]]>): StoredEvent[] {
+  const events: StoredEvent[] = [];
+  for (const [streamId, fields] of entries) {
+    const event = decode(sessionId, fields);
+    if (event) events.push({ streamId, event });
+  }
+  return events;
 }
 
 function decode(sessionId: string, fields: string[]): AgentEvent | undefined {

@@ -1,12 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { KeySpace } from './keys.js';
 
-/** Where a chat thread lives, platform-neutral. */
-export interface ThreadRef {
-  platform: string;
-  channel: string;
-  thread: string;
-}
+import type { ThreadRef } from '../core/agent-gateway.js';
+
+export type { ThreadRef };
 
 /** Maps a chat thread to its current session id (`new` re-points it to a fresh session). */
 export class ThreadIndex {

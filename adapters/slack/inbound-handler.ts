@@ -1,0 +1,120 @@
+import { MAX_USER_TEXT_CHARS } from '../../src/core/operations.js';
+import type { ThreadRef } from '../../src/core/agent-gateway.js';
+import { accessDenied } from './access-policy.js';
+import { describeAttachments } from './attached-files.js';
+import { parseInbound, type InboundMessage } from './inbound-message.js';
+import { DEDUPE_TTL_MS, PLATFORM, type SlackContext } from './slack-context.js';
+import { runThreadCommand } from './thread-command-handler.js';
+import { parseThreadCommand } from './thread-commands.js';
+
+/**
+ * One Slack message (app_mention or message event) → at most one operation. Slack sends an
+ * app_mention and a message event for the same message, and retries events it thinks were lost:
+ * both are deduplicated on channel + ts, so each message is taken once.
+ */
+export async function handleInbound(ctx: SlackContext, rawEvent: unknown): Promise<void> {
+  const parsed = parseInbound(rawEvent, ctx.botUserId);
+  if (!parsed.ok) {
+    ctx.logger.debug({ reason: parsed.reason }, 'slack event ignored');
+    return;
+  }
+  const message = parsed.message;
+  const ref: ThreadRef = { platform: PLATFORM, channel: message.channel, thread: message.threadTs };
+  const existing = await liveSession(ctx, ref);
+  // A plain message is only for us inside a thread that has a session.
+  if (message.kind === 'thread_reply' && (!message.inThread || !existing)) return;
+  if (!(await ctx.gateway.claimOnce(`slack:msg:${message.channel}:${message.ts}`, DEDUPE_TTL_MS))) {
+    ctx.logger.debug({ ts: message.ts }, 'duplicate slack message ignored');
+    return;
+  }
+  const denied = accessDenied(ctx.access, { ...message, isDm: message.kind === 'dm' });
+  if (denied) {
+    ctx.logger.info({ user: message.user, channel: message.channel, reason: denied }, 'slack user refused');
+    await ctx.client.chat.postEphemeral({
+      channel: message.channel,
+      user: message.user,
+      thread_ts: message.inThread ? message.threadTs : undefined,
+      text: `Sorry, ${denied}. Ask an admin of the bot to add you.`,
+    });
+    return;
+  }
+
+  const command = message.kind === 'thread_reply' ? undefined : parseThreadCommand(message.text);
+  if (command) {
+    await runThreadCommand(ctx, command, message, existing);
+    return;
+  }
+  const text = await messageText(ctx, message);
+  if (text.trim() === '') {
+    await reply(
+      ctx,
+      message,
+      'Tell me what to do, e.g. "fine-tune a small Llama on my dataset and push it".',
+    );
+    return;
+  }
+  if (text.length > MAX_USER_TEXT_CHARS) {
+    await reply(
+      ctx,
+      message,
+      `That message is too long for me (${text.length.toLocaleString('en')} characters; the limit is ${MAX_USER_TEXT_CHARS.toLocaleString('en')}). Attach it as a file instead.`,
+    );
+    return;
+  }
+  const sessionId = existing ?? (await startSession(ctx, message, ref));
+  await acknowledge(ctx, message);
+  await ctx.follow(sessionId);
+  await ctx.gateway.submit(sessionId, { type: 'user_input', text }, message.user);
+}
+
+/** The thread's session, unless it has ended (a new mention then starts a fresh one). */
+async function liveSession(ctx: SlackContext, ref: ThreadRef): Promise<string | undefined> {
+  const id = await ctx.gateway.threadSession(ref);
+  if (!id) return undefined;
+  const summary = await ctx.gateway.session(id);
+  return summary && summary.status !== 'ended' ? id : undefined;
+}
+
+async function startSession(ctx: SlackContext, message: InboundMessage, ref: ThreadRef): Promise<string> {
+  const created = await ctx.gateway.startSession({
+    owner: message.user,
+    platform: PLATFORM,
+    channel: message.channel,
+    thread: message.threadTs,
+  });
+  const bound = await ctx.gateway.bindThread(ref, created);
+  if (bound === created) return created;
+  // Another gateway bound the thread first; an ended session there is replaced by ours.
+  const summary = await ctx.gateway.session(bound);
+  if (summary && summary.status !== 'ended') return bound;
+  await ctx.gateway.rebindThread(ref, created);
+  return created;
+}
+
+async function messageText(ctx: SlackContext, message: InboundMessage): Promise<string> {
+  if (message.files.length === 0) return message.text;
+  const files = await describeAttachments(message.files, {
+    botToken: ctx.botToken,
+    maxBytes: ctx.maxFileBytes,
+    fetch: ctx.fetch,
+  });
+  return [message.text, files].filter((p) => p !== '').join('\n\n');
+}
+
+/** Visible within a second: eyes on the message, and the thread's "is working" status where supported. */
+async function acknowledge(ctx: SlackContext, message: InboundMessage): Promise<void> {
+  await Promise.all([
+    ctx.client.reactions
+      .add({ channel: message.channel, timestamp: message.ts, name: 'eyes' })
+      .catch((err: unknown) => {
+        ctx.logger.debug({ err }, 'reaction failed');
+      }),
+    ctx.client.assistant.threads
+      .setStatus({ channel_id: message.channel, thread_ts: message.threadTs, status: 'is working…' })
+      .catch(() => undefined), // not every workspace or conversation supports it
+  ]);
+}
+
+export async function reply(ctx: SlackContext, message: InboundMessage, text: string): Promise<void> {
+  await ctx.client.chat.postMessage({ channel: message.channel, thread_ts: message.threadTs, text });
+}

@@ -1,0 +1,223 @@
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { AgentEvent } from '../../src/core/events.js';
+import type { AgentGateway, StoredEvent } from '../../src/core/agent-gateway.js';
+import { ApprovalCards } from './approval-decisions.js';
+import { CoalescedMessage } from './coalesced-message.js';
+import { PLATFORM } from './slack-context.js';
+import {
+  answerMessages,
+  cardBlocks,
+  noticeText,
+  planContent,
+  statusContent,
+  toolLinesContent,
+  type ToolLine,
+} from './card-view.js';
+import { AnswerMessage } from './answer-message.js';
+
+/** At most one edit a second per message: Slack's rate limit for chat.update is about that. */
+export const EDIT_INTERVAL_MS = 1_000;
+
+interface SessionView {
+  channel: string;
+  threadTs: string;
+  status: CoalescedMessage;
+  plan: CoalescedMessage;
+  tools: CoalescedMessage | undefined;
+  toolLines: Map<string, ToolLine>;
+  writer: AnswerMessage | undefined;
+}
+
+export interface SlackRendererOptions {
+  client: WebClient;
+  gateway: AgentGateway;
+  streaming: boolean;
+  logger: Logger;
+  follow(sessionId: string): Promise<void>;
+  unfollow(sessionId: string): Promise<void>;
+}
+
+/**
+ * Renders a session's events into its Slack thread, in order: a status message with a Stop
+ * button while a turn runs, the streamed answer, tool calls as compact lines edited in place, the
+ * plan as one checklist, approval cards, and short notices. Message ids live in the session's
+ * adapter state, so a restarted gateway keeps editing the same messages.
+ */
+export class SlackRenderer {
+  private readonly views = new Map<string, SessionView>();
+  private readonly cards: ApprovalCards;
+
+  constructor(private readonly options: SlackRendererOptions) {
+    this.cards = new ApprovalCards(options.gateway.adapterState(PLATFORM));
+  }
+
+  async render(sessionId: string, events: readonly StoredEvent[]): Promise<void> {
+    const view = await this.viewOf(sessionId);
+    if (!view) {
+      await this.options.unfollow(sessionId);
+      return;
+    }
+    for (const { event } of events) await this.apply(sessionId, view, event);
+  }
+
+  /** Delivers whatever is still coalescing (shutdown). */
+  async flush(): Promise<void> {
+    for (const view of this.views.values()) {
+      await view.writer?.finish();
+      await Promise.all([view.status.flush(), view.plan.flush(), view.tools?.flush()]);
+    }
+  }
+
+  private async apply(sessionId: string, view: SessionView, event: AgentEvent): Promise<void> {
+    const { client } = this.options;
+    const state = this.options.gateway.adapterState(PLATFORM);
+    switch (event.type) {
+      case 'processing':
+        view.tools = undefined;
+        view.toolLines.clear();
+        view.status = this.message(view); // each turn gets its status line at the bottom of the thread
+        await view.status.show(statusContent(sessionId, 'working'));
+        await state.set(sessionId, { status: view.status.ts ?? '' });
+        return;
+      case 'assistant_chunk':
+        view.writer ??= this.writer(view);
+        await view.writer.append(event.text);
+        return;
+      case 'assistant_stream_end':
+        await view.writer?.finish();
+        view.writer = undefined;
+        view.tools = undefined; // tool calls after this text start a new step message
+        view.toolLines.clear();
+        return;
+      case 'assistant_message':
+        for (const message of answerMessages(event.text)) {
+          await client.chat.postMessage({ channel: view.channel, thread_ts: view.threadTs, ...message });
+        }
+        view.tools = undefined;
+        view.toolLines.clear();
+        return;
+      case 'tool_call':
+        view.toolLines.set(event.toolCallId, { tool: event.tool, args: event.args, state: 'running' });
+        await this.showTools(view);
+        return;
+      case 'tool_state_change': {
+        const line = view.toolLines.get(event.toolCallId);
+        if (line) {
+          line.state = event.state;
+          await this.showTools(view);
+        }
+        return;
+      }
+      case 'tool_output': {
+        const line = view.toolLines.get(event.toolCallId);
+        if (line) {
+          line.output = event.output;
+          line.ok = event.ok;
+          await this.showTools(view);
+        }
+        return;
+      }
+      case 'plan_update':
+        await view.plan.show(planContent(event.todos));
+        await state.set(sessionId, { plan: view.plan.ts ?? '' });
+        return;
+      case 'approval_required': {
+        const calls = event.calls.map((c) => ({ ...c }));
+        const posted = await client.chat.postMessage({
+          channel: view.channel,
+          thread_ts: view.threadTs,
+          text: `Approval needed for ${calls.map((c) => c.tool).join(', ')}`,
+          blocks: cardBlocks(sessionId, calls, []),
+        });
+        if (posted.ts) await this.cards.save(sessionId, posted.ts, calls);
+        await view.status.show(statusContent(sessionId, 'awaiting_approval'));
+        return;
+      }
+      case 'turn_complete':
+        await this.endTurn(
+          view,
+          statusContent(sessionId, 'done', { usage: event.usage, costUsd: event.costUsd }),
+        );
+        return;
+      case 'interrupted':
+        await this.endTurn(view, statusContent(sessionId, 'interrupted'));
+        return;
+      case 'error':
+        await this.notice(view, noticeText(event));
+        if (event.code !== 'max_iterations') await this.endTurn(view, statusContent(sessionId, 'error'));
+        return;
+      case 'compacted':
+      case 'undo_complete':
+        await this.notice(view, noticeText(event));
+        return;
+      case 'shutdown':
+        if (event.replacedBy) {
+          await this.notice(view, 'Started a fresh session in this thread.');
+          await this.options.follow(event.replacedBy);
+        }
+        await this.options.unfollow(sessionId);
+        this.views.delete(sessionId);
+        return;
+      case 'ready':
+      case 'tool_log':
+        return;
+    }
+  }
+
+  private writer(view: SessionView): AnswerMessage {
+    return new AnswerMessage(this.options.client, view.channel, view.threadTs, EDIT_INTERVAL_MS, (err) =>
+      this.options.logger.warn({ err }, 'slack answer edit failed'),
+    );
+  }
+
+  private async showTools(view: SessionView): Promise<void> {
+    view.tools ??= this.message(view);
+    await view.tools.show(toolLinesContent([...view.toolLines.values()]));
+  }
+
+  private async endTurn(view: SessionView, status: ReturnType<typeof statusContent>): Promise<void> {
+    await view.writer?.finish();
+    view.writer = undefined;
+    await view.tools?.flush();
+    await view.status.show(status);
+    await view.status.flush();
+    await this.options.client.assistant.threads
+      .setStatus({ channel_id: view.channel, thread_ts: view.threadTs, status: '' })
+      .catch(() => undefined);
+  }
+
+  private async notice(view: SessionView, text: string): Promise<void> {
+    await this.options.client.chat.postMessage({ channel: view.channel, thread_ts: view.threadTs, text });
+  }
+
+  private message(view: { channel: string; threadTs: string }, ts?: string): CoalescedMessage {
+    return new CoalescedMessage(
+      this.options.client,
+      view.channel,
+      view.threadTs,
+      EDIT_INTERVAL_MS,
+      (err) => this.options.logger.warn({ err }, 'slack message edit failed'),
+      ts,
+    );
+  }
+
+  private async viewOf(sessionId: string): Promise<SessionView | undefined> {
+    const existing = this.views.get(sessionId);
+    if (existing) return existing;
+    const thread = await this.options.gateway.threadOf(sessionId);
+    if (!thread || thread.platform !== PLATFORM) return undefined;
+    const saved = await this.options.gateway.adapterState(PLATFORM).getAll(sessionId);
+    const partial = { channel: thread.channel, threadTs: thread.thread };
+    const view: SessionView = {
+      ...partial,
+      status: this.message(partial, saved.status || undefined),
+      plan: this.message(partial, saved.plan || undefined),
+      tools: undefined,
+      toolLines: new Map(),
+      writer: undefined,
+    };
+    this.views.set(sessionId, view);
+    return view;
+  }
+}

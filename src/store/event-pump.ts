@@ -1,0 +1,139 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { StoredEvent } from '../core/agent-gateway.js';
+import { decodeEntries, type EventStore } from './event-store.js';
+import type { KeySpace } from './keys.js';
+
+/** Longest a blocked read waits before it looks at its session list again. */
+const BLOCK_MS = 5_000;
+
+/**
+ * Follows the event streams of many sessions for one consumer (a chat adapter) over ONE blocking
+ * connection: a multi-stream XREAD. Adding a session unblocks the read (CLIENT UNBLOCK) so the new
+ * stream is read at once. The sessions followed and each one's cursor are kept in Redis, so a
+ * restarted adapter resumes exactly where it stopped. Events of one session are handed over in order,
+ * one batch at a time; different sessions are handled concurrently.
+ *
+ * Note: one XREAD over many keys needs them in one slot on Redis Cluster; there, run one pump per
+ * slot range (not needed on a single Redis).
+ */
+export class EventPump {
+  private readonly cursors = new Map<string, string>();
+  private readonly busy = new Map<string, Promise<void>>();
+  private clientId: number | undefined;
+  private wake: (() => void) | undefined;
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly reader: Redis,
+    private readonly events: EventStore,
+    private readonly keys: KeySpace,
+    private readonly consumer: string,
+    private readonly handle: (sessionId: string, events: StoredEvent[]) => Promise<void>,
+    private readonly logger: Logger,
+  ) {}
+
+  private get setKey(): string {
+    return `${this.keys.prefix}:render:${this.consumer}`;
+  }
+
+  /** Loads the sessions this consumer was following and starts reading. */
+  async start(): Promise<void> {
+    this.clientId = Number(await this.reader.client('ID'));
+    for (const sessionId of await this.redis.smembers(this.setKey)) {
+      this.cursors.set(sessionId, await this.events.getCursor(sessionId, this.consumer));
+    }
+    this.loop = this.run();
+  }
+
+  /** Follows a session from its stored cursor (or from `from`, for a new session: usually its start). */
+  async follow(sessionId: string, from = '0'): Promise<void> {
+    if (this.cursors.has(sessionId)) return;
+    const stored = await this.redis.hget(this.keys.session(sessionId).cursors, this.consumer);
+    this.cursors.set(sessionId, stored ?? from);
+    await this.redis.sadd(this.setKey, sessionId);
+    await this.unblock();
+  }
+
+  /** Stops following a session (it ended); its cursor stays for the record. */
+  async unfollow(sessionId: string): Promise<void> {
+    this.cursors.delete(sessionId);
+    await this.redis.srem(this.setKey, sessionId);
+  }
+
+  following(): string[] {
+    return [...this.cursors.keys()];
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.unblock();
+    await this.loop;
+    await Promise.all(this.busy.values());
+  }
+
+  private async unblock(): Promise<void> {
+    this.wake?.();
+    if (this.clientId !== undefined) await this.redis.client('UNBLOCK', this.clientId).catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      // Sessions whose previous batch is still being rendered are left out until it is done.
+      const ids = [...this.cursors.keys()].filter((id) => !this.busy.has(id));
+      if (ids.length === 0) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          setTimeout(resolve, BLOCK_MS).unref();
+        });
+        continue;
+      }
+      let batches: Array<[string, StoredEvent[]]>;
+      try {
+        batches = await this.readMany(ids);
+      } catch (err) {
+        if (this.stopped) return;
+        this.logger.warn({ err }, 'event pump read failed; retrying');
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      for (const [sessionId, events] of batches) this.dispatch(sessionId, events);
+    }
+  }
+
+  private async readMany(ids: string[]): Promise<Array<[string, StoredEvent[]]>> {
+    const keys = ids.map((id) => this.keys.session(id).events);
+    const cursors = ids.map((id) => this.cursors.get(id) ?? '0');
+    const reply = await this.reader.xread('COUNT', 200, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...cursors);
+    if (!reply) return [];
+    const byKey = new Map(keys.map((k, i) => [k, ids[i]!]));
+    const out: Array<[string, StoredEvent[]]> = [];
+    for (const [key, entries] of reply) {
+      const sessionId = byKey.get(key);
+      if (!sessionId || entries.length === 0) continue;
+      const events = decodeEntries(sessionId, entries);
+      // Entries this version cannot read still move the cursor past them.
+      if (events.length === 0) this.cursors.set(sessionId, entries.at(-1)![0]);
+      else out.push([sessionId, events]);
+    }
+    return out;
+  }
+
+  private dispatch(sessionId: string, events: StoredEvent[]): void {
+    const last = events.at(-1)!.streamId;
+    const work = this.handle(sessionId, events)
+      .catch((err: unknown) => this.logger.error({ err, sessionId }, 'rendering events failed'))
+      .then(async () => {
+        if (this.cursors.has(sessionId)) this.cursors.set(sessionId, last);
+        await this.events.setCursor(sessionId, this.consumer, last);
+      })
+      .catch((err: unknown) => this.logger.warn({ err, sessionId }, 'saving the render cursor failed'))
+      .finally(() => {
+        this.busy.delete(sessionId);
+        void this.unblock();
+      });
+    this.busy.set(sessionId, work);
+  }
+}
