@@ -2,6 +2,7 @@ import type { KnownBlock, View } from '@slack/types';
 import type { AgentEvent, Todo, ToolState, Usage } from '../../src/core/events.js';
 import type { CardCall, CardDecision } from './approval-decisions.js';
 import type { MessageContent } from './coalesced-message.js';
+import { toMrkdwn } from './answer-message.js';
 
 /**
  * The bridge between the renderer / interaction handlers and the Block Kit builders in render/:
@@ -90,7 +91,7 @@ export function planContent(todos: readonly Todo[]): MessageContent {
 
 /** The intern's answer as Slack messages (mrkdwn, split at Slack's size limits). */
 export function answerMessages(markdown: string): MessageContent[] {
-  return splitText(markdown, 3_000).map((text) => ({ text }));
+  return splitText(markdown, 12_000).map((text) => ({ text: toMrkdwn(text) }));
 }
 
 export function noticeText(event: AgentEvent): string {
