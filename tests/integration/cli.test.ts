@@ -76,6 +76,20 @@ describe('command line', () => {
     expect(bad.stderr).toContain('PORT');
   });
 
+  it('prints the Slack manifest without connecting to anything', async () => {
+    const { code, stdout } = await cli(['manifest', 'slack'], { REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(code).toBe(0);
+    for (const needed of [
+      'app_mentions:read',
+      'chat:write',
+      'message.im',
+      'interactivity',
+      'socket_mode_enabled',
+    ]) {
+      expect(stdout).toContain(needed);
+    }
+  });
+
   it('explains a missing API key in one line', async () => {
     const config = writeConfig('ok.json', { redis: { prefix } });
     const { code, stderr } = await cli(['run', 'hi'], { ML_INTERN_CONFIG: config });

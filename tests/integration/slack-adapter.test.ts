@@ -1,4 +1,6 @@
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startSlackAdapter } from '../../adapters/slack/slack-adapter.js';
 import {
   appMention,
   channelMessage,
@@ -120,5 +122,63 @@ describe('slack: mentions and threads', () => {
       ),
     );
     await eventually(() => botTexts(harness, 'C1', mention.ts).some((t) => t.includes('anthropic/')));
+  });
+});
+
+describe('slack: attachments and restarts', () => {
+  it('reads attached text files into the message and names the others', async () => {
+    h = await startSlackHarness();
+    const harness = h;
+    h.llm.enqueue({ text: 'Read it.' });
+    const csv = h.slack.addFile({
+      name: 'train.csv',
+      content: 'text,label\nhello,1\n',
+      mimetype: 'text/csv',
+    });
+    const png = h.slack.addFile({
+      name: 'loss.png',
+      content: Buffer.from([137, 80, 78, 71]),
+      mimetype: 'image/png',
+    });
+    const mention = appMention({ user: 'U1', channel: 'C1', text: `<@${BOT}> look`, files: [csv, png] });
+    await h.slack.socket.sendEventsApi(eventCallback({ ...mention, subtype: 'file_share' }));
+    await eventually(() => botTexts(harness, 'C1', mention.ts).some((t) => t.includes('Read it.')));
+    const sent = JSON.stringify(h.llm.requests[0]?.body);
+    expect(sent).toContain('hello,1');
+    expect(sent).toContain('loss.png');
+    expect(sent).toContain('not text, not read');
+  });
+
+  it('a restarted gateway resumes rendering from its cursor, without repeating messages', async () => {
+    h = await startSlackHarness();
+    const harness = h;
+    h.llm.enqueue({ text: 'first answer' });
+    const mention = appMention({ user: 'U1', channel: 'C1', text: `<@${BOT}> one` });
+    await h.slack.socket.sendEventsApi(eventCallback(mention));
+    await eventually(() => botTexts(harness, 'C1', mention.ts).some((t) => t.includes('first answer')));
+    await new Promise((r) => setTimeout(r, 100));
+    await h.adapter.stop();
+
+    // While no gateway runs, the session keeps working: its events wait in the stream.
+    const sessionId = (await h.app.threadSession({ platform: 'slack', channel: 'C1', thread: mention.ts }))!;
+    h.llm.enqueue({ text: 'second answer' });
+    await h.app.submit(sessionId, { type: 'user_input', text: 'two' }, 'U1');
+    await eventually(
+      async () => (await h!.app.session(sessionId))?.status === 'idle' && h!.llm.requests.length === 2,
+    );
+
+    h.adapter = await startSlackAdapter({
+      gateway: h.app,
+      botToken: h.slack.botToken,
+      appToken: h.slack.appToken,
+      apiUrl: h.slack.apiUrl,
+      access: { workspaces: [], channels: [], users: [] },
+      approvers: 'owner',
+      streaming: false,
+      maxFileBytes: 1000,
+      logger: pino({ level: 'silent' }),
+    });
+    await eventually(() => botTexts(harness, 'C1', mention.ts).some((t) => t.includes('second answer')));
+    expect(botTexts(harness, 'C1', mention.ts).filter((t) => t.includes('first answer'))).toHaveLength(1);
   });
 });
