@@ -18,15 +18,7 @@ describe('parseInbound', () => {
       },
       BOT,
     );
-    expect(r).toEqual({
-      ok: true,
-      message: expect.objectContaining({
-        kind: 'mention',
-        text: 'train it',
-        threadTs: '1.0',
-        inThread: true,
-      }),
-    });
+    expect(r.ok && r.message).toMatchObject({ kind: 'mention', text: 'train it', threadTs: '1.0', inThread: true });
   });
 
   it('treats a channel message naming the bot like the mention Slack sends beside it', () => {
@@ -66,10 +58,8 @@ describe('parseInbound', () => {
       parseInbound({ type: 'message', subtype: 'message_changed', user: 'U1', channel: 'C1', ts: '1' }, BOT)
         .ok,
     ).toBe(false);
-    expect(parseInbound({ type: 'message', user: 'U1' }, BOT)).toMatchObject({
-      ok: false,
-      reason: expect.stringContaining('malformed'),
-    });
+    const malformed = parseInbound({ type: 'message', user: 'U1' }, BOT);
+    expect(!malformed.ok && malformed.reason).toMatch(/malformed/);
     expect(parseInbound('nonsense', BOT).ok).toBe(false);
   });
 
