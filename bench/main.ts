@@ -2,7 +2,9 @@
  * The runtime benchmark (`npm run bench`, `npm run bench -- --json`). Sections a–f measure queue
  * latency against bare BullMQ, many concurrent sessions on one worker, bytes per turn against history
  * length, and crash recovery. Progress goes to stderr; with --json stdout carries only one JSON
- * object. `--only=d,f` runs a subset (c needs a and b). Not part of `npm test`.
+ * object. `--only=d,f` runs a subset (c needs a and b). g and h measure the Slack gateway (issue 3):
+ * signed mention → first visible response, and chat API calls of one long streamed answer.
+ * Not part of `npm test`.
  */
 import { performance } from 'node:perf_hooks';
 import { measureBareConcurrentJobs } from './bare-concurrent-jobs.js';
@@ -15,6 +17,7 @@ import { measureFirstEventLatency } from './first-event-latency.js';
 import { measureHistoryWriteBytes } from './history-write-bytes.js';
 import { progress } from './progress.js';
 import { formatTable, type Figures } from './report.js';
+import { measureSlackEditRate, measureSlackFirstResponse } from './slack-bench.js';
 import { round } from './stats.js';
 
 const SAMPLES = { warmup: 30, samples: 300, gapMs: 5 };
@@ -87,6 +90,21 @@ async function main(): Promise<Figures> {
   if (wanted('f')) {
     figures.f = await section('f', () =>
       measureCrashResume(REDIS_URL, sectionPrefix('f'), cleanup, { firstCallMs: 3000, runs: 3 }),
+    );
+  }
+  if (wanted('g')) {
+    figures.g = await section('g', async () => {
+      const first = await measureSlackFirstResponse(REDIS_URL, sectionPrefix('g'), cleanup, {
+        warmup: 10,
+        samples: 100,
+        gapMs: 5,
+      });
+      return figures.a ? { ...first, ratioToBullmqP50: round(first.p50Ms! / figures.a.p50Ms!, 2) } : first;
+    });
+  }
+  if (wanted('h')) {
+    figures.h = await section('h', () =>
+      measureSlackEditRate(REDIS_URL, sectionPrefix('h'), cleanup, { chars: 5_000, seconds: 20 }),
     );
   }
   return figures;

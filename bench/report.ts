@@ -10,7 +10,7 @@ interface Row {
 
 /** The human table: each figure with its target and whether it is met. */
 export function formatTable(figures: Figures): string {
-  const { a, b, c, d, e, f } = figures;
+  const { a, b, c, d, e, f, g, h } = figures;
   const rows: Row[] = [
     { label: '(a) bare BullMQ add → completed p50', value: a?.p50Ms, unit: 'ms' },
     { label: '(a) bare BullMQ add → completed p99', value: a?.p99Ms, unit: 'ms' },
@@ -46,6 +46,23 @@ export function formatTable(figures: Figures): string {
     { label: '(f) SIGKILL → resumed turn_complete, best', value: f?.bestKillToTurnCompleteS, unit: 's' },
     { label: '(f) default worker.lockMs', value: f?.lockMs, unit: 'ms' },
     { label: '(f) default worker.stalledIntervalMs', value: f?.stalledIntervalMs, unit: 'ms' },
+    {
+      label: '(g) slack signed mention → first visible p50',
+      value: g?.p50Ms,
+      unit: 'ms',
+      target: { op: '≤', limit: 250 },
+    },
+    { label: '(g) slack signed mention → first visible p99', value: g?.p99Ms, unit: 'ms' },
+    { label: '(g) ratio to bare BullMQ round trip (a) p50', value: g?.ratioToBullmqP50, unit: '' },
+    { label: `(h) slack answer of ${h?.chars ?? '?'} chars over`, value: h?.seconds, unit: 's' },
+    { label: '(h) API calls for that answer', value: h?.answerApiCalls, unit: '' },
+    {
+      label: '(h) edits per second',
+      value: h?.answerEditsPerSecond,
+      unit: '/s',
+      target: { op: '≤', limit: 1 },
+    },
+    { label: '(h) chat.* calls in all (status, answer)', value: h?.chatApiCallsTotal, unit: '' },
   ];
   const shown = rows.filter((r) => r.value !== undefined);
   const width = Math.max(...shown.map((r) => r.label.length));

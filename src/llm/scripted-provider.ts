@@ -8,6 +8,8 @@ export interface ScriptedReply {
   toolCalls?: Array<Omit<ToolCall, 'id'> & { id?: string }>;
   delayMs?: number;
   chunks?: number;
+  /** Pause between chunks (a model streaming slowly). */
+  chunkDelayMs?: number;
   inputTokens?: number;
   outputTokens?: number;
 }
@@ -35,7 +37,11 @@ export class ScriptedProvider implements LlmProvider {
     const text = reply.text ?? '';
     const pieces = Math.max(1, reply.chunks ?? 1);
     const size = Math.ceil(text.length / pieces);
-    for (let i = 0; i < text.length; i += size) onText(text.slice(i, i + size));
+    for (let i = 0; i < text.length; i += size) {
+      if (i > 0 && reply.chunkDelayMs) await sleep(reply.chunkDelayMs, signal);
+      if (signal.aborted) throw new InterruptedError();
+      onText(text.slice(i, i + size));
+    }
     const toolCalls = (reply.toolCalls ?? []).map((c) => ({ ...c, id: c.id ?? `call_${++this.counter}` }));
     return {
       text,
