@@ -99,7 +99,7 @@ async function main(): Promise<Figures> {
         samples: 100,
         gapMs: 5,
       });
-      return figures.a ? { ...first, ratioToBullmqP50: round(first.p50Ms! / figures.a.p50Ms!, 2) } : first;
+      return figures.a ? { ...first, ratioToBullmqP50: round(first.p50Ms / figures.a.p50Ms!, 2) } : first;
     });
   }
   if (wanted('h')) {

@@ -86,7 +86,7 @@ export async function measureSlackEditRate(
   await signedRequest(url, eventCallback(mention), { signingSecret: SIGNING_SECRET });
   await slack.waitForCall(
     'chat.update',
-    (c) => String(c.args.text ?? '').length >= options.chars,
+    (c) => typeof c.args.text === 'string' && c.args.text.length >= options.chars,
     (options.seconds + 30) * 1000,
   );
   const elapsedS = (performance.now() - started) / 1000;
