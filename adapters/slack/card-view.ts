@@ -70,7 +70,7 @@ const STATE_MARK: Record<ToolState, string> = {
 export function toolLinesContent(lines: readonly ToolLine[]): MessageContent {
   const text = lines
     .map((l) => {
-      const out = l.output !== undefined && l.ok === false ? ` — ${oneLine(l.output, 140)}` : '';
+      const out = l.output !== undefined ? ` → ${oneLine(l.output, l.ok === false ? 300 : 120)}` : '';
       return `${STATE_MARK[l.state]} \`${l.tool}\` ${oneLine(keyArgs(l.args), 120)}${out}`;
     })
     .join('\n');

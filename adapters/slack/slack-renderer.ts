@@ -19,6 +19,9 @@ import { AnswerMessage } from './answer-message.js';
 /** At most one edit a second per message: Slack's rate limit for chat.update is about that. */
 export const EDIT_INTERVAL_MS = 1_000;
 
+/** Tool outputs longer than this are attached in full as a file snippet. */
+export const SNIPPET_OVER_CHARS = 1_500;
+
 interface SessionView {
   channel: string;
   threadTs: string;
@@ -74,8 +77,7 @@ export class SlackRenderer {
     const state = this.options.gateway.adapterState(PLATFORM);
     switch (event.type) {
       case 'processing':
-        view.tools = undefined;
-        view.toolLines.clear();
+        await this.newStep(view);
         view.status = this.message(view); // each turn gets its status line at the bottom of the thread
         await view.status.show(statusContent(sessionId, 'working'));
         await state.set(sessionId, { status: view.status.ts ?? '' });
@@ -87,15 +89,13 @@ export class SlackRenderer {
       case 'assistant_stream_end':
         await view.writer?.finish();
         view.writer = undefined;
-        view.tools = undefined; // tool calls after this text start a new step message
-        view.toolLines.clear();
+        await this.newStep(view); // tool calls after this text start a new step message
         return;
       case 'assistant_message':
         for (const message of answerMessages(event.text)) {
           await client.chat.postMessage({ channel: view.channel, thread_ts: view.threadTs, ...message });
         }
-        view.tools = undefined;
-        view.toolLines.clear();
+        await this.newStep(view);
         return;
       case 'tool_call':
         view.toolLines.set(event.toolCallId, { tool: event.tool, args: event.args, state: 'running' });
@@ -116,6 +116,9 @@ export class SlackRenderer {
           line.ok = event.ok;
           await this.showTools(view);
         }
+        // The thread shows an excerpt; a long output is there in full as a snippet.
+        if (event.output.length > SNIPPET_OVER_CHARS)
+          await this.uploadSnippet(view, event.tool, event.output);
         return;
       }
       case 'plan_update':
@@ -171,6 +174,13 @@ export class SlackRenderer {
     );
   }
 
+  /** The current tool-lines message gets its last edit; the next tool call starts a new one. */
+  private async newStep(view: SessionView): Promise<void> {
+    await view.tools?.flush();
+    view.tools = undefined;
+    view.toolLines.clear();
+  }
+
   private async showTools(view: SessionView): Promise<void> {
     view.tools ??= this.message(view);
     await view.tools.show(toolLinesContent([...view.toolLines.values()]));
@@ -185,6 +195,20 @@ export class SlackRenderer {
     await this.options.client.assistant.threads
       .setStatus({ channel_id: view.channel, thread_ts: view.threadTs, status: '' })
       .catch(() => undefined);
+  }
+
+  private async uploadSnippet(view: SessionView, tool: string, output: string): Promise<void> {
+    try {
+      await this.options.client.filesUploadV2({
+        channel_id: view.channel,
+        thread_ts: view.threadTs,
+        filename: `${tool}-output.txt`,
+        title: `${tool} output`,
+        content: output,
+      });
+    } catch (err) {
+      this.options.logger.warn({ err, tool }, 'uploading a tool output snippet failed');
+    }
   }
 
   private async notice(view: SessionView, text: string): Promise<void> {

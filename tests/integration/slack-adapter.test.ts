@@ -10,6 +10,7 @@ import {
 } from '../fakes/fake-slack.js';
 import { eventually, startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
 import { testConfig } from '../helpers/test-app.js';
+import { echoTool } from '../helpers/test-tools.js';
 
 const BOT = DEFAULT_IDENTITY.botUserId;
 let h: SlackHarness | undefined;
@@ -180,5 +181,22 @@ describe('slack: attachments and restarts', () => {
     });
     await eventually(() => botTexts(harness, 'C1', mention.ts).some((t) => t.includes('second answer')));
     expect(botTexts(harness, 'C1', mention.ts).filter((t) => t.includes('first answer'))).toHaveLength(1);
+  });
+});
+
+describe('slack: tool output', () => {
+  it('shows an excerpt in the tool line and attaches a long output as a snippet', async () => {
+    h = await startSlackHarness({ tools: [echoTool] });
+    const harness = h;
+    const long = `line ${'data '.repeat(600)}`;
+    h.llm.enqueue({ toolCalls: [{ name: 'echo', input: { text: long } }] }, { text: 'Echoed.' });
+    const mention = appMention({ user: 'U1', channel: 'C1', text: `<@${BOT}> echo` });
+    await h.slack.socket.sendEventsApi(eventCallback(mention));
+    await eventually(() => botTexts(harness, 'C1', mention.ts).some((t) => t.includes('Echoed.')));
+    const upload = await h.slack.waitForCall('files.completeUploadExternal');
+    expect(JSON.stringify(upload.args)).toContain('echo output');
+    const line = botTexts(harness, 'C1', mention.ts).find((t) => t.includes('`echo`'));
+    expect(line).toContain('→ echo: line data');
+    expect(line!.length).toBeLessThan(600);
   });
 });

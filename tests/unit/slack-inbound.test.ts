@@ -18,7 +18,12 @@ describe('parseInbound', () => {
       },
       BOT,
     );
-    expect(r.ok && r.message).toMatchObject({ kind: 'mention', text: 'train it', threadTs: '1.0', inThread: true });
+    expect(r.ok && r.message).toMatchObject({
+      kind: 'mention',
+      text: 'train it',
+      threadTs: '1.0',
+      inThread: true,
+    });
   });
 
   it('treats a channel message naming the bot like the mention Slack sends beside it', () => {
