@@ -82,6 +82,8 @@ async function startSession(ctx: SlackContext, message: InboundMessage, ref: Thr
     channel: message.channel,
     thread: message.threadTs,
   });
+  // The team is needed later to stream answers to this user (Slack asks for it outside DMs).
+  if (message.team) await ctx.gateway.adapterState(PLATFORM).set(created, { team: message.team });
   const bound = await ctx.gateway.bindThread(ref, created);
   if (bound === created) return created;
   // Another gateway bound the thread first; an ended session there is replaced by ours.

@@ -15,6 +15,7 @@ import {
   type ToolLine,
 } from './card-view.js';
 import { AnswerMessage } from './answer-message.js';
+import { AnswerStream } from './answer-stream.js';
 
 /** At most one edit a second per message: Slack's rate limit for chat.update is about that. */
 export const EDIT_INTERVAL_MS = 1_000;
@@ -29,7 +30,9 @@ interface SessionView {
   plan: CoalescedMessage;
   tools: CoalescedMessage | undefined;
   toolLines: Map<string, ToolLine>;
-  writer: AnswerMessage | undefined;
+  writer: AnswerMessage | AnswerStream | undefined;
+  /** Who a streaming message is for (Slack requires it outside DMs). */
+  recipient: { teamId: string | undefined; userId: string | undefined };
 }
 
 export interface SlackRendererOptions {
@@ -168,10 +171,12 @@ export class SlackRenderer {
     }
   }
 
-  private writer(view: SessionView): AnswerMessage {
-    return new AnswerMessage(this.options.client, view.channel, view.threadTs, EDIT_INTERVAL_MS, (err) =>
-      this.options.logger.warn({ err }, 'slack answer edit failed'),
-    );
+  private writer(view: SessionView): AnswerMessage | AnswerStream {
+    const onError = (err: unknown) => this.options.logger.warn({ err }, 'slack answer delivery failed');
+    const { client } = this.options;
+    return this.options.streaming
+      ? new AnswerStream(client, view.channel, view.threadTs, view.recipient, EDIT_INTERVAL_MS, onError)
+      : new AnswerMessage(client, view.channel, view.threadTs, EDIT_INTERVAL_MS, onError);
   }
 
   /** The current tool-lines message gets its last edit; the next tool call starts a new one. */
@@ -231,7 +236,10 @@ export class SlackRenderer {
     if (existing) return existing;
     const thread = await this.options.gateway.threadOf(sessionId);
     if (!thread || thread.platform !== PLATFORM) return undefined;
-    const saved = await this.options.gateway.adapterState(PLATFORM).getAll(sessionId);
+    const [saved, summary] = await Promise.all([
+      this.options.gateway.adapterState(PLATFORM).getAll(sessionId),
+      this.options.gateway.session(sessionId),
+    ]);
     const partial = { channel: thread.channel, threadTs: thread.thread };
     const view: SessionView = {
       ...partial,
@@ -240,6 +248,7 @@ export class SlackRenderer {
       tools: undefined,
       toolLines: new Map(),
       writer: undefined,
+      recipient: { teamId: saved.team || undefined, userId: summary?.owner },
     };
     this.views.set(sessionId, view);
     return view;
