@@ -117,11 +117,7 @@ export function cardBlocks(
   const open = calls.filter((c) => !decisions.some((d) => d.toolCallId === c.toolCallId));
   for (const call of calls) {
     const decision = decisions.find((d) => d.toolCallId === call.toolCallId);
-    const why = call.reason ? `\n_${call.reason}_` : '';
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: `\`${call.tool}\` ${oneLine(keyArgs(call.args), 400)}${why}` },
-    });
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: callSummary(call) } });
     if (decision) {
       const verb = decision.approved ? ':white_check_mark: Approved' : ':x: Rejected';
       const note = decision.feedback ? ` (feedback: ${oneLine(decision.feedback, 200)})` : '';
@@ -201,6 +197,28 @@ export function feedbackModalView(meta: {
       },
     ],
   };
+}
+
+/** Argument names whose value is code: shown as a code block, not squeezed into one line. */
+const CODE_ARGS = new Set(['script', 'code', 'command', 'cmd', 'source', 'python', 'bash']);
+const MAX_CODE_CHARS = 1_500;
+const COST_ARGS = ['estimatedCostUsd', 'estimated_cost_usd', 'cost_estimate', 'costEstimateUsd'];
+
+/** One call on a card: tool, key arguments, any script as a code block, its reason and cost. */
+function callSummary(call: CardCall): string {
+  const code = Object.entries(call.args).find(([k, v]) => CODE_ARGS.has(k) && typeof v === 'string');
+  const rest = Object.fromEntries(Object.entries(call.args).filter(([k]) => k !== code?.[0]));
+  const cost = COST_ARGS.map((k) => call.args[k]).find((v): v is number => typeof v === 'number');
+  const lines = [`\`${call.tool}\` ${oneLine(keyArgs(rest), 600)}`];
+  if (call.reason) lines.push(`_${call.reason}_`);
+  if (cost !== undefined) lines.push(`Estimated cost: *$${cost.toFixed(2)}*`);
+  if (code) {
+    const text = String(code[1]);
+    const cut = text.length - MAX_CODE_CHARS;
+    const shown = cut > 0 ? `${text.slice(0, MAX_CODE_CHARS)}\n… (${cut} more characters)` : text;
+    lines.push(`\`\`\`${shown.replace(/```/g, "'''")}\`\`\``);
+  }
+  return lines.join('\n');
 }
 
 /** `k=v` for the scalar arguments; long strings cut. */
