@@ -86,19 +86,21 @@ export class SlackRenderer {
         await state.set(sessionId, { status: view.status.ts ?? '' });
         return;
       case 'assistant_chunk':
-        view.writer ??= this.writer(view);
+        if (!view.writer) {
+          await this.newStep(view); // the tool lines above are final before new text appears below them
+          view.writer = this.writer(view);
+        }
         await view.writer.append(event.text);
         return;
       case 'assistant_stream_end':
         await view.writer?.finish();
         view.writer = undefined;
-        await this.newStep(view); // tool calls after this text start a new step message
         return;
       case 'assistant_message':
+        await this.newStep(view);
         for (const message of answerMessages(event.text)) {
           await client.chat.postMessage({ channel: view.channel, thread_ts: view.threadTs, ...message });
         }
-        await this.newStep(view);
         return;
       case 'tool_call':
         view.toolLines.set(event.toolCallId, { tool: event.tool, args: event.args, state: 'running' });

@@ -241,3 +241,8 @@ export function oneLine(text: string, max: number): string {
 export function codeBlockText(text: string): string {
   return escapeMrkdwn(text).replace(/```/g, '`\u200b``');
 }
+
+/** Text as inline code: escaped, with backticks (which would end the span) made plain quotes. */
+export function inlineCode(text: string): string {
+  return `\`${escapeMrkdwn(text).replace(/`/g, "'")}\``;
+}
