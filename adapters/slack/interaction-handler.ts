@@ -136,6 +136,7 @@ async function decide(
     blocks: cardBlocks(sessionId, card.calls, decisions),
   });
   if (complete) {
+    await ctx.follow(sessionId); // the session may have gone quiet while the card waited
     await ctx.gateway.submit(
       sessionId,
       { type: 'exec_approval', decisions: toApprovalDecisions(decisions) },

@@ -8,6 +8,12 @@ import type { KeySpace } from './keys.js';
 const BLOCK_MS = 5_000;
 
 /**
+ * A session quiet this long is no longer followed, so the read stays small however many sessions
+ * a gateway has seen; anything that acts on a session (a message, a click) follows it again first.
+ */
+export const IDLE_UNFOLLOW_MS = 15 * 60_000;
+
+/**
  * Follows the event streams of many sessions for one consumer (a chat adapter) over ONE blocking
  * connection: a multi-stream XREAD. Adding a session unblocks the read (CLIENT UNBLOCK) so the new
  * stream is read at once. The sessions followed and each one's cursor are kept in Redis, so a
@@ -19,6 +25,7 @@ const BLOCK_MS = 5_000;
  */
 export class EventPump {
   private readonly cursors = new Map<string, string>();
+  private readonly lastActivity = new Map<string, number>();
   private readonly busy = new Map<string, Promise<void>>();
   private clientId: number | undefined;
   private wake: (() => void) | undefined;
@@ -33,6 +40,10 @@ export class EventPump {
     private readonly consumer: string,
     private readonly handle: (sessionId: string, events: StoredEvent[]) => Promise<void>,
     private readonly logger: Logger,
+    private readonly timing: { blockMs: number; idleMs: number } = {
+      blockMs: BLOCK_MS,
+      idleMs: IDLE_UNFOLLOW_MS,
+    },
   ) {}
 
   private get setKey(): string {
@@ -44,6 +55,7 @@ export class EventPump {
     this.clientId = Number(await this.reader.client('ID'));
     for (const sessionId of await this.redis.smembers(this.setKey)) {
       this.cursors.set(sessionId, await this.events.getCursor(sessionId, this.consumer));
+      this.lastActivity.set(sessionId, Date.now());
     }
     this.loop = this.run();
   }
@@ -53,6 +65,7 @@ export class EventPump {
     if (this.cursors.has(sessionId)) return;
     const stored = await this.redis.hget(this.keys.session(sessionId).cursors, this.consumer);
     this.cursors.set(sessionId, stored ?? from);
+    this.lastActivity.set(sessionId, Date.now());
     await this.redis.sadd(this.setKey, sessionId);
     await this.unblock();
   }
@@ -60,6 +73,7 @@ export class EventPump {
   /** Stops following a session (it ended); its cursor stays for the record. */
   async unfollow(sessionId: string): Promise<void> {
     this.cursors.delete(sessionId);
+    this.lastActivity.delete(sessionId);
     await this.redis.srem(this.setKey, sessionId);
   }
 
@@ -81,12 +95,13 @@ export class EventPump {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
+      await this.unfollowIdle();
       // Sessions whose previous batch is still being rendered are left out until it is done.
       const ids = [...this.cursors.keys()].filter((id) => !this.busy.has(id));
       if (ids.length === 0) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
-          setTimeout(resolve, BLOCK_MS).unref();
+          setTimeout(resolve, this.timing.blockMs).unref();
         });
         continue;
       }
@@ -106,7 +121,15 @@ export class EventPump {
   private async readMany(ids: string[]): Promise<Array<[string, StoredEvent[]]>> {
     const keys = ids.map((id) => this.keys.session(id).events);
     const cursors = ids.map((id) => this.cursors.get(id) ?? '0');
-    const reply = await this.reader.xread('COUNT', 200, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...cursors);
+    const reply = await this.reader.xread(
+      'COUNT',
+      200,
+      'BLOCK',
+      this.timing.blockMs,
+      'STREAMS',
+      ...keys,
+      ...cursors,
+    );
     if (!reply) return [];
     const byKey = new Map(keys.map((k, i) => [k, ids[i]!]));
     const out: Array<[string, StoredEvent[]]> = [];
@@ -121,7 +144,15 @@ export class EventPump {
     return out;
   }
 
+  private async unfollowIdle(): Promise<void> {
+    const now = Date.now();
+    for (const [sessionId, at] of this.lastActivity) {
+      if (now - at > this.timing.idleMs && !this.busy.has(sessionId)) await this.unfollow(sessionId);
+    }
+  }
+
   private dispatch(sessionId: string, events: StoredEvent[]): void {
+    this.lastActivity.set(sessionId, Date.now());
     const last = events.at(-1)!.streamId;
     const work = this.handle(sessionId, events)
       .catch((err: unknown) => this.logger.error({ err, sessionId }, 'rendering events failed'))

@@ -147,15 +147,12 @@ export function toMrkdwn(markdown: string): string {
  * mrkdwn; undefined when the whole text fits. Conversion can lengthen text (`&` → `&amp;`, links),
  * so the cut is tightened until the converted piece fits.
  */
-export function cutMarkdown(markdown: string, limit: number): { head: string; rest: string } | undefined {
+export function cutMarkdown(markdown: string, limit: number): TextCut | undefined {
   if (toMrkdwn(markdown).length <= limit) return undefined;
   for (let budget = Math.min(limit, markdown.length - 1); ; budget = Math.floor(budget * 0.9)) {
     const cut = findCut(markdown, Math.max(budget, 1));
     if (cut === undefined) return undefined;
-    const head = markdown.slice(0, cut.at) + cut.close;
-    if (toMrkdwn(head).length <= limit || budget <= 1) {
-      return { head, rest: cut.reopen + markdown.slice(cut.at) };
-    }
+    if (toMrkdwn(markdown.slice(0, cut.at) + cut.close).length <= limit || budget <= 1) return cut;
   }
 }
 
@@ -164,13 +161,23 @@ export function markdownPieces(markdown: string, limit: number = SLACK_LIMITS.me
   const pieces: string[] = [];
   let rest = markdown;
   for (let cut = cutMarkdown(rest, limit); cut !== undefined; cut = cutMarkdown(rest, limit)) {
-    const piece = toMrkdwn(cut.head);
+    const piece = toMrkdwn(rest.slice(0, cut.at) + cut.close);
     if (piece !== '') pieces.push(piece);
-    rest = cut.rest;
+    rest = cut.reopen + rest.slice(cut.at);
   }
   const last = toMrkdwn(rest);
   if (last !== '') pieces.push(last);
   return pieces;
+}
+
+/**
+ * The line that reopens the code fence `text` ends inside (with a newline), or '' when it ends
+ * outside any: what a continuation of `text` in a new message starts with.
+ */
+export function reopenAfter(text: string): string {
+  let open: OpenFence | undefined;
+  for (const line of text.split('\n')) open = fenceAfter(line, open);
+  return open === undefined ? '' : `${open.opener}\n`;
 }
 
 /** mrkdwn as section blocks of at most 3,000 characters each, fences balanced in each. */
