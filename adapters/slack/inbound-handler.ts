@@ -1,11 +1,11 @@
 import { MAX_USER_TEXT_CHARS } from '../../src/core/operations.js';
 import type { ThreadRef } from '../../src/core/agent-gateway.js';
-import { accessDenied } from './access-policy.js';
+import { accessDenied } from '../shared/access-policy.js';
 import { describeAttachments } from './attached-files.js';
 import { parseInbound, type InboundMessage } from './inbound-message.js';
 import { DEDUPE_TTL_MS, PLATFORM, type SlackContext } from './slack-context.js';
 import { runThreadCommand } from './thread-command-handler.js';
-import { parseThreadCommand } from './thread-commands.js';
+import { parseThreadCommand } from '../shared/thread-commands.js';
 
 /**
  * One Slack message (app_mention or message event) → at most one operation. Slack sends an

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { mayApprove } from './access-policy.js';
-import { ApprovalCards, toApprovalDecisions, type CardDecision } from './approval-decisions.js';
+import { mayApprove } from '../shared/access-policy.js';
+import { ApprovalCards, toApprovalDecisions, type CardDecision } from '../shared/approval-decisions.js';
 import { DEDUPE_TTL_MS, type SlackContext } from './slack-context.js';
 import { cardBlocks, feedbackModalView } from './card-view.js';
 

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { AgentGateway } from '../../src/core/agent-gateway.js';
-import type { AccessLists } from './access-policy.js';
+import type { AccessLists } from '../shared/access-policy.js';
 import { boltLogger } from './bolt-logger.js';
 import { handleInbound } from './inbound-handler.js';
 import { handleClick, handleFeedback } from './interaction-handler.js';

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { AgentGateway } from '../../src/core/agent-gateway.js';
-import type { AccessLists } from './access-policy.js';
+import type { AccessLists } from '../shared/access-policy.js';
 
 /** Everything the Slack handlers share, built once by the adapter. */
 export interface SlackContext {

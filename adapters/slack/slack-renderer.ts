@@ -2,18 +2,11 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { AgentEvent } from '../../src/core/events.js';
 import type { AgentGateway, StoredEvent } from '../../src/core/agent-gateway.js';
-import { ApprovalCards } from './approval-decisions.js';
+import { ApprovalCards } from '../shared/approval-decisions.js';
 import { CoalescedMessage } from './coalesced-message.js';
 import { PLATFORM } from './slack-context.js';
-import {
-  answerMessages,
-  cardBlocks,
-  noticeText,
-  planContent,
-  statusContent,
-  toolLinesContent,
-  type ToolLine,
-} from './card-view.js';
+import { answerMessages, cardBlocks, planContent, statusContent, toolLinesContent } from './card-view.js';
+import { noticeText, type ToolLine } from '../shared/event-text.js';
 import { AnswerMessage } from './answer-message.js';
 import { AnswerStream } from './answer-stream.js';
 
@@ -160,10 +153,8 @@ export class SlackRenderer {
         await this.notice(view, noticeText(event));
         return;
       case 'shutdown':
-        if (event.replacedBy) {
-          await this.notice(view, 'Started a fresh session in this thread.');
-          await this.options.follow(event.replacedBy);
-        }
+        await this.notice(view, noticeText(event));
+        if (event.replacedBy) await this.options.follow(event.replacedBy);
         await this.options.unfollow(sessionId);
         this.views.delete(sessionId);
         return;
@@ -218,7 +209,8 @@ export class SlackRenderer {
     }
   }
 
-  private async notice(view: SessionView, text: string): Promise<void> {
+  private async notice(view: SessionView, text: string | undefined): Promise<void> {
+    if (text === undefined) return;
     await this.options.client.chat.postMessage({ channel: view.channel, thread_ts: view.threadTs, text });
   }
 

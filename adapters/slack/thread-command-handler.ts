@@ -1,9 +1,9 @@
 import { userMessageOf } from '../../src/core/errors.js';
-import { mayApprove } from './access-policy.js';
+import { mayApprove } from '../shared/access-policy.js';
 import type { InboundMessage } from './inbound-message.js';
 import { reply } from './inbound-handler.js';
 import type { SlackContext } from './slack-context.js';
-import type { ThreadCommand } from './thread-commands.js';
+import type { ThreadCommand } from '../shared/thread-commands.js';
 
 /** Runs a thread command (`stop`, `undo`, `compact`, `new`, `status`, `model <id>`, `yolo on|off`). */
 export async function runThreadCommand(

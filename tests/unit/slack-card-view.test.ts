@@ -23,7 +23,7 @@ describe('approval card', () => {
     const script = 'print(1)\n'.repeat(400);
     const blocks = cardBlocks('s1', [call('a', { script, estimatedCostUsd: 3.5 })], []);
     const text = JSON.stringify(blocks);
-    expect(text).toContain('```print(1)');
+    expect(text).toContain('```\\nprint(1)');
     expect(text).toContain('more characters');
     expect(text).toContain('$3.50');
     for (const block of blocks) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { accessDenied, mayApprove } from '../../adapters/slack/access-policy.js';
+import { accessDenied, mayApprove } from '../../adapters/shared/access-policy.js';
 import { parseInbound, stripMention } from '../../adapters/slack/inbound-message.js';
-import { parseThreadCommand } from '../../adapters/slack/thread-commands.js';
+import { parseThreadCommand } from '../../adapters/shared/thread-commands.js';
 
 const BOT = 'UBOT';
 
