@@ -1,7 +1,13 @@
 import { z } from 'zod';
-import { mayApprove } from '../shared/access-policy.js';
-import { ApprovalCards, toApprovalDecisions, type CardDecision } from '../shared/approval-decisions.js';
-import { DEDUPE_TTL_MS, type SlackContext } from './slack-context.js';
+import {
+  cardCall,
+  decideOnCard,
+  mayActOn,
+  type ApprovalFlowDeps,
+  type ApprovalSurface,
+  type ClickSite,
+} from '../shared/approval-flow.js';
+import { PLATFORM, type SlackContext } from './slack-context.js';
 import { cardBlocks, feedbackModalView } from './card-view.js';
 
 /** A button click on one of our messages, reduced to what we act on. Untrusted input. */
@@ -67,9 +73,7 @@ export async function handleClick(ctx: SlackContext, body: unknown): Promise<voi
     case 'mlib_reject_feedback': {
       const v = callValue.safeParse(value);
       if (!v.success || !click.trigger_id || !(await allowed(ctx, v.data.sessionId, where))) return;
-      const cards = new ApprovalCards(ctx.gateway.adapterState('slack'));
-      const card = await cards.load(v.data.sessionId, where.cardTs);
-      const call = card?.calls.find((c) => c.toolCallId === v.data.toolCallId);
+      const call = await cardCall(ctx.gateway, PLATFORM, v.data.sessionId, where.cardTs, v.data.toolCallId);
       if (!call) return;
       await ctx.client.views.open({
         trigger_id: click.trigger_id,
@@ -101,12 +105,8 @@ export async function handleFeedback(
   await decide(ctx, sessionId, [toolCallId], false, { user, channel, cardTs, threadTs }, feedback);
 }
 
-/**
- * Records decisions on a card. The first click on a call wins (a double click is a no-op with a
- * note); once every call on the card is decided, one `exec_approval` goes to the session and the
- * card is edited to say who decided what, without buttons.
- */
-async function decide(
+/** The shared approval flow, with Slack's way of telling the clicker and redrawing the card. */
+function decide(
   ctx: SlackContext,
   sessionId: string,
   toolCallIds: readonly string[],
@@ -114,57 +114,50 @@ async function decide(
   where: Where,
   feedback?: string,
 ): Promise<void> {
-  if (!(await allowed(ctx, sessionId, where))) return;
-  const cards = new ApprovalCards(ctx.gateway.adapterState('slack'));
-  const card = await cards.load(sessionId, where.cardTs);
-  const onCard = toolCallIds.filter((id) => card?.calls.some((c) => c.toolCallId === id));
-  if (!card || onCard.length === 0) return ephemeral(ctx, where, 'That approval is no longer open.');
-  const fresh: CardDecision[] = [];
-  for (const toolCallId of onCard) {
-    if (card.decisions.some((d) => d.toolCallId === toolCallId)) continue;
-    if (!(await ctx.gateway.claimOnce(`slack:decide:${sessionId}:${toolCallId}`, DEDUPE_TTL_MS))) continue;
-    fresh.push({ toolCallId, approved, by: where.user, at: Date.now(), ...(feedback ? { feedback } : {}) });
-  }
-  if (fresh.length === 0) return ephemeral(ctx, where, 'That was already decided.');
-  await cards.record(sessionId, where.cardTs, fresh);
-  const decisions = [...card.decisions, ...fresh];
-  const complete = card.calls.every((c) => decisions.some((d) => d.toolCallId === c.toolCallId));
-  await ctx.client.chat.update({
-    channel: where.channel,
-    ts: where.cardTs,
-    text: complete ? 'Approval decided' : 'Approval needed',
-    blocks: cardBlocks(sessionId, card.calls, decisions),
+  return decideOnCard(flowDeps(ctx), surface(ctx, where, sessionId), site(where), {
+    sessionId,
+    toolCallIds,
+    approved,
+    ...(feedback ? { feedback } : {}),
   });
-  if (complete) {
-    await ctx.follow(sessionId); // the session may have gone quiet while the card waited
-    await ctx.gateway.submit(
-      sessionId,
-      { type: 'exec_approval', decisions: toApprovalDecisions(decisions) },
-      where.user,
-    );
-  }
 }
 
-/**
- * The clicker may act on this session: it exists, the button sits in the session's own thread (no
- * replaying a button into another session), and they are the owner or an approver.
- */
-async function allowed(ctx: SlackContext, sessionId: string, where: Where): Promise<boolean> {
-  const summary = sessionId ? await ctx.gateway.session(sessionId) : undefined;
-  const thread = summary ? await ctx.gateway.threadOf(sessionId) : undefined;
-  if (!summary || !thread || thread.channel !== where.channel || thread.thread !== where.threadTs) {
-    ctx.logger.warn(
-      { sessionId, channel: where.channel, user: where.user },
-      'slack action for another thread refused',
-    );
-    await ephemeral(ctx, where, 'That button does not belong to this thread.');
-    return false;
-  }
-  if (!mayApprove(ctx.approvers, summary.owner, where.user)) {
-    await ephemeral(ctx, where, `Only <@${summary.owner}> or an approver can decide this.`);
-    return false;
-  }
-  return true;
+function allowed(ctx: SlackContext, sessionId: string, where: Where): Promise<boolean> {
+  return mayActOn(flowDeps(ctx), surface(ctx, where, sessionId), sessionId, site(where));
+}
+
+function flowDeps(ctx: SlackContext): ApprovalFlowDeps {
+  return {
+    gateway: ctx.gateway,
+    approvers: ctx.approvers,
+    follow: ctx.follow,
+    mention: (id) => `<@${id}>`,
+    warn: (details, message) => ctx.logger.warn(details, `slack ${message}`),
+  };
+}
+
+function site(where: Where): ClickSite {
+  return {
+    platform: PLATFORM,
+    user: where.user,
+    channel: where.channel,
+    thread: where.threadTs,
+    cardId: where.cardTs,
+  };
+}
+
+function surface(ctx: SlackContext, where: Where, sessionId: string): ApprovalSurface {
+  return {
+    tell: (text) => ephemeral(ctx, where, text),
+    redraw: async (calls, decisions, complete) => {
+      await ctx.client.chat.update({
+        channel: where.channel,
+        ts: where.cardTs,
+        text: complete ? 'Approval decided' : 'Approval needed',
+        blocks: cardBlocks(sessionId, calls, decisions),
+      });
+    },
+  };
 }
 
 async function ephemeral(ctx: SlackContext, where: Where, text: string): Promise<void> {
