@@ -130,7 +130,7 @@ function flowDeps(ctx: SlackContext): ApprovalFlowDeps {
   return {
     gateway: ctx.gateway,
     approvers: ctx.approvers,
-    follow: ctx.follow,
+    follow: (id) => ctx.follow(id),
     mention: (id) => `<@${id}>`,
     warn: (details, message) => ctx.logger.warn(details, `slack ${message}`),
   };

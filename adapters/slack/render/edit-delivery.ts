@@ -1,7 +1,8 @@
 import type { AnswerDelivery, ThreadTarget } from './answer-delivery.js';
 import type { CountedChatCalls } from './chat-calls.js';
 import { failureKind } from './call-failures.js';
-import { cutMarkdown, reopenAfter, SLACK_LIMITS, toMrkdwn } from './mrkdwn.js';
+import { MrkdwnConverter } from './mrkdwn-converter.js';
+import { reopenAfter, SLACK_LIMITS } from './mrkdwn.js';
 
 /** A post whose outcome is unknown: its message may exist, so its text must not be posted again. */
 class UncertainPost extends Error {
@@ -27,6 +28,7 @@ export class EditDelivery implements AnswerDelivery {
   private added = 0;
   private sentUpTo = 0;
   readonly messageTs: string[] = [];
+  private readonly converter = new MrkdwnConverter();
 
   constructor(
     private readonly chat: CountedChatCalls,
@@ -48,7 +50,7 @@ export class EditDelivery implements AnswerDelivery {
     const version = this.added;
     for (;;) {
       // `source` only grows while a call is out, so positions computed before it stay valid.
-      const cut = cutMarkdown(this.source, this.limit);
+      const cut = this.converter.cut(this.source, this.limit);
       const end = cut?.at ?? this.source.length;
       try {
         await this.show(cut ? this.source.slice(0, cut.at) + cut.close : this.source);
@@ -74,7 +76,7 @@ export class EditDelivery implements AnswerDelivery {
 
   private async show(source: string): Promise<void> {
     if (source.slice(this.prefixChars).trim() === '') return;
-    const text = toMrkdwn(source);
+    const text = this.converter.convert(source);
     if (text === '' || text === this.shown) return;
     const { channel, threadTs } = this.target;
     if (this.ts !== undefined) {

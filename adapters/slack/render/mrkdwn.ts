@@ -34,7 +34,8 @@ export interface TextCut {
   reopen: string;
 }
 
-interface OpenFence {
+/** A code fence a text is inside: what closes it, and the line that reopens it. */
+export interface OpenFence {
   /** The backtick or tilde run that opened it (a closer is the same character, at least as long). */
   marker: string;
   /** The whole opener line, to reopen the fence in the next piece. */
@@ -46,7 +47,7 @@ const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 const MAX_OPENER_CHARS = 200;
 
 /** The fence state after `line`, given the state before it (CommonMark fenced code blocks). */
-function fenceAfter(line: string, open: OpenFence | undefined): OpenFence | undefined {
+export function fenceAfter(line: string, open: OpenFence | undefined): OpenFence | undefined {
   const match = FENCE_LINE.exec(line);
   const run = match?.[1];
   const info = match?.[2] ?? '';
@@ -140,34 +141,6 @@ function trimNewlines(text: string): string {
 export function toMrkdwn(markdown: string): string {
   if (markdown.trim() === '') return '';
   return trimNewlines(slackifyMarkdown(markdown));
-}
-
-/**
- * Where to cut Markdown so that the first piece, once converted, is at most `limit` characters of
- * mrkdwn; undefined when the whole text fits. Conversion can lengthen text (`&` → `&amp;`, links),
- * so the cut is tightened until the converted piece fits.
- */
-export function cutMarkdown(markdown: string, limit: number): TextCut | undefined {
-  if (toMrkdwn(markdown).length <= limit) return undefined;
-  for (let budget = Math.min(limit, markdown.length - 1); ; budget = Math.floor(budget * 0.9)) {
-    const cut = findCut(markdown, Math.max(budget, 1));
-    if (cut === undefined) return undefined;
-    if (toMrkdwn(markdown.slice(0, cut.at) + cut.close).length <= limit || budget <= 1) return cut;
-  }
-}
-
-/** Markdown → mrkdwn pieces of at most `limit` characters each (one Slack message each by default). */
-export function markdownPieces(markdown: string, limit: number = SLACK_LIMITS.messageText): string[] {
-  const pieces: string[] = [];
-  let rest = markdown;
-  for (let cut = cutMarkdown(rest, limit); cut !== undefined; cut = cutMarkdown(rest, limit)) {
-    const piece = toMrkdwn(rest.slice(0, cut.at) + cut.close);
-    if (piece !== '') pieces.push(piece);
-    rest = cut.reopen + rest.slice(cut.at);
-  }
-  const last = toMrkdwn(rest);
-  if (last !== '') pieces.push(last);
-  return pieces;
 }
 
 /**
