@@ -3,6 +3,10 @@ export interface AccessLists {
   workspaces: readonly string[];
   channels: readonly string[];
   users: readonly string[];
+  /** Discord guilds (the workspace list applies to Slack teams). */
+  guilds?: readonly string[];
+  /** Discord roles: a member needs one of them. */
+  roles?: readonly string[];
 }
 
 /**
@@ -11,16 +15,38 @@ export interface AccessLists {
  */
 export function accessDenied(
   access: AccessLists,
-  who: { team: string | undefined; channel: string; user: string; isDm: boolean },
+  who: {
+    team: string | undefined;
+    channel: string;
+    user: string;
+    isDm: boolean;
+    guild?: string;
+    roles?: readonly string[];
+  },
 ): string | undefined {
-  if (access.workspaces.length > 0 && (!who.team || !access.workspaces.includes(who.team))) {
+  // Workspaces are Slack's; a Discord caller names a guild instead.
+  if (
+    who.guild === undefined &&
+    access.workspaces.length > 0 &&
+    (!who.team || !access.workspaces.includes(who.team))
+  ) {
     return 'this workspace is not allowed to use the intern';
+  }
+  if (!who.isDm && (access.guilds?.length ?? 0) > 0 && (!who.guild || !access.guilds!.includes(who.guild))) {
+    return 'this server is not allowed to use the intern';
   }
   if (!who.isDm && access.channels.length > 0 && !access.channels.includes(who.channel)) {
     return 'the intern is not enabled in this channel';
   }
   if (access.users.length > 0 && !access.users.includes(who.user))
     return 'you are not on the list of people who may use the intern';
+  if (
+    who.roles !== undefined &&
+    (access.roles?.length ?? 0) > 0 &&
+    !who.roles.some((r) => access.roles!.includes(r))
+  ) {
+    return 'you do not have a role that may use the intern';
+  }
   return undefined;
 }
 

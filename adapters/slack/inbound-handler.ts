@@ -1,7 +1,7 @@
 import { MAX_USER_TEXT_CHARS } from '../../src/core/operations.js';
 import type { ThreadRef } from '../../src/core/agent-gateway.js';
 import { accessDenied } from '../shared/access-policy.js';
-import { describeAttachments } from './attached-files.js';
+import { describeAttachments } from '../shared/attached-files.js';
 import { parseInbound, type InboundMessage } from './inbound-message.js';
 import { DEDUPE_TTL_MS, PLATFORM, type SlackContext } from './slack-context.js';
 import { runThreadCommand } from './thread-command-handler.js';
@@ -95,11 +95,15 @@ async function startSession(ctx: SlackContext, message: InboundMessage, ref: Thr
 
 async function messageText(ctx: SlackContext, message: InboundMessage): Promise<string> {
   if (message.files.length === 0) return message.text;
-  const files = await describeAttachments(message.files, {
-    botToken: ctx.botToken,
-    maxBytes: ctx.maxFileBytes,
-    fetch: ctx.fetch,
-  });
+  const files = await describeAttachments(
+    message.files.map((f) => ({
+      name: f.name,
+      mimetype: f.mimetype,
+      size: f.size,
+      url: f.url_private_download ?? f.url_private,
+    })),
+    { headers: { Authorization: `Bearer ${ctx.botToken}` }, maxBytes: ctx.maxFileBytes, fetch: ctx.fetch },
+  );
   return [message.text, files].filter((p) => p !== '').join('\n\n');
 }
 

@@ -35,6 +35,9 @@ export const configSchema = z.strictObject({
       workspaces: z.array(z.string()).default([]),
       channels: z.array(z.string()).default([]),
       users: z.array(z.string()).default([]),
+      /** Discord: allowed guilds and roles (a member needs one of the roles). */
+      guilds: z.array(z.string()).default([]),
+      roles: z.array(z.string()).default([]),
     })
     .prefault({}),
   worker: z
@@ -52,6 +55,14 @@ export const configSchema = z.strictObject({
       streaming: z.boolean().default(false),
       /** Attached text files up to this size are read into the message. */
       maxFileBytes: z.number().int().min(0).max(10_000_000).default(200_000),
+    })
+    .prefault({}),
+  discord: z
+    .strictObject({
+      /** Attached text files up to this size are read into the message. */
+      maxFileBytes: z.number().int().min(0).max(10_000_000).default(200_000),
+      /** Guild to register the /intern command in (instant); empty registers it globally. */
+      commandGuild: z.string().default(''),
     })
     .prefault({}),
   mcpServers: z.record(z.string(), z.unknown()).default({}),

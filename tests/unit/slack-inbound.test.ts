@@ -106,3 +106,13 @@ describe('access policy', () => {
     expect(mayApprove(['U3'], 'U1', 'U2')).toBe(false);
   });
 });
+
+describe('access policy on Discord', () => {
+  const lists = { workspaces: ['T1'], channels: [], users: [], guilds: ['G1'], roles: ['R1'] };
+  it('checks guilds and roles, not Slack workspaces', () => {
+    const member = { team: undefined, channel: 'C', user: 'U', isDm: false, guild: 'G1', roles: ['R1'] };
+    expect(accessDenied(lists, member)).toBeUndefined();
+    expect(accessDenied(lists, { ...member, guild: 'G2' })).toMatch(/server/);
+    expect(accessDenied(lists, { ...member, roles: ['R2'] })).toMatch(/role/);
+  });
+});

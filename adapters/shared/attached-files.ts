@@ -1,4 +1,11 @@
-import type { SlackFile } from './inbound-message.js';
+/** A file attached to a chat message, platform-neutral. */
+export interface AttachedFile {
+  name: string;
+  mimetype: string;
+  size: number;
+  /** Where it downloads from; undefined when the platform gave none. */
+  url: string | undefined;
+}
 
 const TEXT_TYPES = /^(text\/|application\/(json|x-yaml|yaml|xml|x-python|javascript|x-sh|toml|csv))/;
 const TEXT_EXTENSIONS =
@@ -6,17 +13,17 @@ const TEXT_EXTENSIONS =
 
 /**
  * Reads the text files attached to a message (up to `maxBytes` each) and names the others, so the
- * model always knows what was attached. Downloads use the bot token, as Slack requires.
+ * model always knows what was attached. `headers` carries what the platform needs to download
+ * (Slack: the bot token).
  */
 export async function describeAttachments(
-  files: readonly SlackFile[],
-  options: { botToken: string; maxBytes: number; fetch: typeof fetch },
+  files: readonly AttachedFile[],
+  options: { headers?: Record<string, string>; maxBytes: number; fetch: typeof fetch },
 ): Promise<string> {
   const parts: string[] = [];
   for (const file of files) {
-    const url = file.url_private_download ?? file.url_private;
     const isText = TEXT_TYPES.test(file.mimetype) || TEXT_EXTENSIONS.test(file.name);
-    if (!isText || !url) {
+    if (!isText || !file.url) {
       parts.push(
         `[Attached file "${file.name}" (${file.mimetype}, ${file.size} bytes): not text, not read.]`,
       );
@@ -29,7 +36,7 @@ export async function describeAttachments(
       continue;
     }
     try {
-      const response = await options.fetch(url, { headers: { Authorization: `Bearer ${options.botToken}` } });
+      const response = await options.fetch(file.url, { headers: options.headers ?? {} });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const text = (await response.text()).slice(0, options.maxBytes);
       parts.push(`[Attached file "${file.name}"]\n\`\`\`\n${text}\n\`\`\``);
