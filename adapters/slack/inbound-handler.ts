@@ -4,7 +4,7 @@ import { accessDenied } from '../shared/access-policy.js';
 import { describeAttachments } from '../shared/attached-files.js';
 import { parseInbound, type InboundMessage } from './inbound-message.js';
 import { DEDUPE_TTL_MS, PLATFORM, type SlackContext } from './slack-context.js';
-import { runThreadCommand } from './thread-command-handler.js';
+import { runThreadCommand } from '../shared/thread-command-runner.js';
 import { parseThreadCommand } from '../shared/thread-commands.js';
 
 /**
@@ -41,7 +41,23 @@ export async function handleInbound(ctx: SlackContext, rawEvent: unknown): Promi
 
   const command = message.kind === 'thread_reply' ? undefined : parseThreadCommand(message.text);
   if (command) {
-    await runThreadCommand(ctx, command, message, existing);
+    const deps = {
+      gateway: ctx.gateway,
+      approvers: ctx.approvers,
+      follow: (id: string) => ctx.follow(id),
+      bold: (t: string) => `*${t}*`,
+    };
+    await runThreadCommand(deps, command, message.user, existing, {
+      say: (text) => reply(ctx, message, text),
+      tell: async (text) => {
+        await ctx.client.chat.postEphemeral({
+          channel: message.channel,
+          user: message.user,
+          thread_ts: message.threadTs,
+          text,
+        });
+      },
+    });
     return;
   }
   const text = await messageText(ctx, message);
