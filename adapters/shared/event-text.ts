@@ -9,11 +9,11 @@ import type { CardCall, CardDecision } from './approval-decisions.js';
 
 /** The platform's markup for the few styled pieces. */
 export interface TextStyle {
-  bold(text: string): string;
-  italic(text: string): string;
-  mention(userId: string): string;
+  bold: (text: string) => string;
+  italic: (text: string) => string;
+  mention: (userId: string) => string;
   /** A time the reader sees in their own timezone where the platform can. */
-  time(ms: number): string;
+  time: (ms: number) => string;
 }
 
 export interface ToolLine {

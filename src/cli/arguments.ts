@@ -1,7 +1,16 @@
 import { parseArgs } from 'node:util';
 import { MlInternError } from '../core/errors.js';
 
-export const COMMANDS = ['start', 'gateway', 'worker', 'chat', 'run', 'doctor', 'manifest'] as const;
+export const COMMANDS = [
+  'start',
+  'gateway',
+  'worker',
+  'chat',
+  'run',
+  'doctor',
+  'manifest',
+  'register-commands',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliArguments {
@@ -28,6 +37,8 @@ Commands:
   run "<prompt>"     headless: one turn, the answer on stdout; exit 0 on success, 1 on error
   doctor             check config, Redis and credentials, and say what is missing
   manifest slack     print the Slack app manifest (scopes, events, interactivity)
+  register-commands discord
+                     register the /intern slash command (config discord.commandGuild, else global)
 
 Options:
   --model <id>            model, as anthropic/<model-id> (default: config "model")
@@ -74,6 +85,10 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     const prompt = rest.join(' ').trim();
     if (prompt === '') throw usage('run needs a prompt: ml-intern-bot run "<prompt>"');
     result.prompt = prompt;
+  } else if (command === 'register-commands') {
+    if (rest.length !== 1 || rest[0] !== 'discord')
+      throw usage('register-commands takes one platform: discord');
+    result.platform = rest[0];
   } else if (command === 'manifest') {
     if (rest.length !== 1 || rest[0] !== 'slack')
       throw usage('manifest takes one platform: ml-intern-bot manifest slack');

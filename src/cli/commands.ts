@@ -6,6 +6,8 @@ import type { CliArguments } from './arguments.js';
 import type { Settings } from './bootstrap.js';
 import { runDoctor } from './doctor.js';
 import { startSlackAdapter } from '../../adapters/slack/slack-adapter.js';
+import { startDiscordAdapter } from '../../adapters/discord/discord-adapter.js';
+import { registerCommands } from '../../adapters/discord/slash-commands.js';
 
 /** Runs one command on a connected app; returns the exit code. */
 export async function runCommand(
@@ -28,7 +30,9 @@ export async function runCommand(
     case 'gateway': {
       const adapters = await startChatAdapters(settings, app, logger);
       if (adapters.length === 0) {
-        process.stderr.write('ml-intern-bot gateway: no chat adapter is configured (set SLACK_BOT_TOKEN).\n');
+        process.stderr.write(
+          'ml-intern-bot gateway: no chat adapter is configured (set SLACK_BOT_TOKEN or DISCORD_TOKEN).\n',
+        );
         return 1;
       }
       await untilSignal();
@@ -74,6 +78,20 @@ export async function runCommand(
         process.off('SIGINT', onSigint);
       }
     }
+    case 'register-commands': {
+      const token = settings.environment.DISCORD_TOKEN;
+      if (!token) {
+        process.stderr.write('ml-intern-bot register-commands: set DISCORD_TOKEN first.\n');
+        return 2;
+      }
+      const where = await registerCommands({
+        token,
+        ...(settings.environment.DISCORD_API_URL ? { apiUrl: settings.environment.DISCORD_API_URL } : {}),
+        ...(settings.config.discord.commandGuild ? { guildId: settings.config.discord.commandGuild } : {}),
+      });
+      process.stdout.write(`Registered /intern for ${where}.\n`);
+      return 0;
+    }
     case 'help':
     case 'manifest':
       return 0;
@@ -116,8 +134,19 @@ async function startChatAdapters(
       }),
     );
   }
-  if (env.DISCORD_TOKEN)
-    logger.warn('DISCORD_TOKEN is set, but the Discord adapter is not part of this build yet');
+  if (env.DISCORD_TOKEN) {
+    adapters.push(
+      await startDiscordAdapter({
+        gateway: app,
+        token: env.DISCORD_TOKEN,
+        ...(env.DISCORD_API_URL ? { apiUrl: env.DISCORD_API_URL } : {}),
+        access: settings.config.access,
+        approvers: settings.config.approval.approvers,
+        maxFileBytes: settings.config.discord.maxFileBytes,
+        logger,
+      }),
+    );
+  }
   return adapters;
 }
 
