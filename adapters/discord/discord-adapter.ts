@@ -115,10 +115,11 @@ async function connect(
   outcome.catch(() => undefined); // a late timeout after a failed login is not an unhandled rejection
   const login = client.login(options.token).then(
     () => outcome,
-    (err: unknown) =>
-      String((err as { code?: unknown }).code ?? err).includes('DisallowedIntents')
-        ? 'disallowed'
-        : Promise.reject(err),
+    (err: unknown) => {
+      if (String((err as { code?: unknown }).code ?? err).includes('DisallowedIntents'))
+        return 'disallowed' as const;
+      throw err instanceof Error ? err : new Error(String(err));
+    },
   );
   const result = await Promise.race([outcome, login]);
   if (result === 'ready' && client.isReady()) return client;
