@@ -12,9 +12,8 @@ import {
   type ToolLine,
   type TurnStatus,
 } from '../shared/event-text.js';
-import { splitText } from '../shared/text-split.js';
 import type { MessageContent } from './coalesced-message.js';
-import { toMrkdwn } from './answer-message.js';
+import { sectionMessages, toMrkdwn } from './render/mrkdwn.js';
 
 export type { ToolLine, TurnStatus };
 
@@ -25,9 +24,6 @@ export const SLACK_STYLE: TextStyle = {
   mention: (id) => `<@${id}>`,
   time: (ms) => `<!date^${Math.floor(ms / 1000)}^{time}|${new Date(ms).toISOString()}>`,
 };
-
-/** One Slack message's text stays readable well below the 40,000-character limit. */
-const MAX_ANSWER_CHARS = 12_000;
 
 /** The status line of a turn, with a Stop button while it runs. */
 export function statusContent(
@@ -62,9 +58,9 @@ export function planContent(todos: readonly Todo[]): MessageContent {
   return { text: planText(todos, SLACK_STYLE) };
 }
 
-/** The intern's answer as Slack messages (mrkdwn, split at Slack's size limits). */
+/** The intern's answer as Slack messages (mrkdwn in section blocks, split at Slack's limits). */
 export function answerMessages(markdown: string): MessageContent[] {
-  return splitText(markdown, MAX_ANSWER_CHARS).map((text) => ({ text: toMrkdwn(text) }));
+  return sectionMessages(toMrkdwn(markdown));
 }
 
 /** The approval card: each call with its arguments and buttons, or who decided it once decided. */

@@ -7,8 +7,7 @@ import { CoalescedMessage } from './coalesced-message.js';
 import { PLATFORM } from './slack-context.js';
 import { answerMessages, cardBlocks, planContent, statusContent, toolLinesContent } from './card-view.js';
 import { noticeText, type ToolLine } from '../shared/event-text.js';
-import { AnswerMessage } from './answer-message.js';
-import { AnswerStream } from './answer-stream.js';
+import { StreamWriter } from './render/stream-writer.js';
 
 /** At most one edit a second per message: Slack's rate limit for chat.update is about that. */
 export const EDIT_INTERVAL_MS = 1_000;
@@ -23,7 +22,7 @@ interface SessionView {
   plan: CoalescedMessage;
   tools: CoalescedMessage | undefined;
   toolLines: Map<string, ToolLine>;
-  writer: AnswerMessage | AnswerStream | undefined;
+  writer: StreamWriter | undefined;
   /** Who a streaming message is for (Slack requires it outside DMs). */
   recipient: { teamId: string | undefined; userId: string | undefined };
 }
@@ -164,12 +163,16 @@ export class SlackRenderer {
     }
   }
 
-  private writer(view: SessionView): AnswerMessage | AnswerStream {
-    const onError = (err: unknown) => this.options.logger.warn({ err }, 'slack answer delivery failed');
-    const { client } = this.options;
-    return this.options.streaming
-      ? new AnswerStream(client, view.channel, view.threadTs, view.recipient, EDIT_INTERVAL_MS, onError)
-      : new AnswerMessage(client, view.channel, view.threadTs, EDIT_INTERVAL_MS, onError);
+  private writer(view: SessionView): StreamWriter {
+    const { teamId, userId } = view.recipient;
+    return new StreamWriter(this.options.client, {
+      channel: view.channel,
+      threadTs: view.threadTs,
+      mode: this.options.streaming ? 'stream' : 'edit',
+      minEditIntervalMs: EDIT_INTERVAL_MS,
+      ...(teamId && userId ? { recipient: { teamId, userId } } : {}),
+      onError: (err) => this.options.logger.warn({ err }, 'slack answer delivery failed'),
+    });
   }
 
   /** The current tool-lines message gets its last edit; the next tool call starts a new one. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cardBlocks, feedbackModalView, statusContent } from '../../adapters/slack/card-view.js';
+import { blockProblems, MAX_MESSAGE_BLOCKS } from '../fakes/fake-slack-blocks.js';
 
 const call = (id: string, args: Record<string, unknown> = { flavor: 'a10g' }) => ({
   toolCallId: id,
@@ -17,6 +18,7 @@ describe('approval card', () => {
     expect(json).toContain('mlib_approve_all');
     expect(json).toContain(JSON.stringify(JSON.stringify({ sessionId: 's1', toolCallId: 'a' })).slice(1, -1));
     expect(json).toContain('launches a paid GPU job');
+    expect(blockProblems(blocks, MAX_MESSAGE_BLOCKS)).toEqual([]);
   });
 
   it('shows a script as a cut code block and an estimated cost', () => {

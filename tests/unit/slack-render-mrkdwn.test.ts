@@ -3,7 +3,6 @@ import {
   escapeMrkdwn,
   findCut,
   fitsOneMessage,
-  markdownPieces,
   reopenAfter,
   sectionBlocks,
   sectionMessages,
@@ -12,6 +11,7 @@ import {
   toMrkdwn,
   truncateText,
 } from '../../adapters/slack/render/mrkdwn.js';
+import { markdownPieces, MrkdwnConverter } from '../../adapters/slack/render/mrkdwn-converter.js';
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
@@ -156,6 +156,38 @@ describe('markdownPieces', () => {
   });
 });
 
+describe('MrkdwnConverter', () => {
+  it('converts block by block to the same mrkdwn as converting the whole text', () => {
+    const text = [
+      '# Plan',
+      'Some **bold**, `code` and a [link](https://hf.co) & <more>.',
+      '```python\nx = 1\n\n\ny = 2\n```',
+      '- one\n- two',
+      '> quoted\n> twice',
+    ].join('\n\n');
+    const converter = new MrkdwnConverter();
+    expect(converter.convert(text)).toBe(toMrkdwn(text));
+    expect(converter.convert(`${text}\n\nmore`)).toBe(toMrkdwn(`${text}\n\nmore`));
+  });
+
+  it('cuts so that the converted first piece fits, between blocks or inside one', () => {
+    const converter = new MrkdwnConverter();
+    const text = Array.from({ length: 50 }, (_, i) => `Paragraph ${i} **with** ${'words '.repeat(30)}`).join(
+      '\n\n',
+    );
+    const cut = converter.cut(text, 2_000)!;
+    const head = text.slice(0, cut.at) + cut.close;
+    expect(converter.convert(head).length).toBeLessThanOrEqual(2_000);
+    expect(converter.convert(head).length).toBeGreaterThan(1_000);
+    expect(text.slice(cut.at).startsWith('Paragraph')).toBe(true);
+    const code = `\`\`\`js\n${'console.log(1);\n'.repeat(500)}\`\`\``;
+    const inside = converter.cut(code, 3_000)!;
+    expect(inside.reopen).toBe('```js\n');
+    expect(converter.convert(code.slice(0, inside.at) + inside.close).length).toBeLessThanOrEqual(3_000);
+    expect(converter.cut('short', 100)).toBeUndefined();
+  });
+});
+
 describe('sectionBlocks and sectionMessages', () => {
   it('makes section blocks of at most 3,000 characters', () => {
     const text = randomMarkdown(random(7), 60);
@@ -183,9 +215,9 @@ describe('sectionBlocks and sectionMessages', () => {
 
   it('says when content does not fit one message', () => {
     expect(fitsOneMessage({ text: 'x'.repeat(40_001) })).toBe(false);
-    expect(fitsOneMessage({ text: 'ok', blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })) })).toBe(
-      false,
-    );
+    expect(
+      fitsOneMessage({ text: 'ok', blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })) }),
+    ).toBe(false);
     expect(fitsOneMessage({ text: 'ok' })).toBe(true);
   });
 });
