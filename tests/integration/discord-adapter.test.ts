@@ -1,11 +1,12 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { customId } from '../../adapters/discord/custom-ids.js';
-import { DISCORD_IDS } from '../fakes/fake-discord.js';
+import { registerCommands } from '../../adapters/discord/slash-commands.js';
+import { DISCORD_IDS, startFakeDiscord } from '../fakes/fake-discord.js';
 import { startDiscordHarness, type DiscordHarness } from '../helpers/discord-harness.js';
 import { eventually } from '../helpers/slack-harness.js';
 import { REDIS_URL, testConfig } from '../helpers/test-app.js';
-import { effectTool } from '../helpers/test-tools.js';
+import { echoTool, effectTool } from '../helpers/test-tools.js';
 
 const BOT = DISCORD_IDS.bot;
 let h: DiscordHarness | undefined;
@@ -178,5 +179,47 @@ describe('discord: attachments and rate limits', () => {
     expect(sent).toContain('loss.png');
     expect(h.discord.callsTo('POST /channels/:id/messages').some((c) => c.status === 429)).toBe(true);
     expect(botTexts(h, thread.id).filter((t) => t.includes('Read the csv.'))).toHaveLength(1);
+  });
+});
+
+describe('discord: access, tool outputs, command registration', () => {
+  it('refuses a user outside the allow-list privately and enqueues nothing', async () => {
+    h = await startDiscordHarness({ config: testConfig({ access: { users: [DISCORD_IDS.bob] } }) });
+    const harness = h;
+    h.discord.gateway.sendMessage({ content: 'run up the bill', mentionsBot: true });
+    await eventually(() =>
+      harness.discord.messages.some((m) => m.authorId === BOT && m.content.includes('not on the list')),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.llm.requests).toHaveLength(0);
+  });
+
+  it('attaches a long tool output as a file', async () => {
+    h = await startDiscordHarness({ tools: [echoTool] });
+    const harness = h;
+    h.llm.enqueue(
+      { toolCalls: [{ name: 'echo', input: { text: 'row '.repeat(800) } }] },
+      { text: 'Echoed.' },
+    );
+    const mention = h.discord.gateway.sendMessage({ content: 'echo', mentionsBot: true });
+    const thread = await eventually(() => harness.discord.threads.find((t) => t.id === mention.id));
+    await eventually(() => botTexts(harness, thread.id).some((t) => t.includes('Echoed.')));
+    const withFile = h.discord.channelMessages(thread.id).find((m) => m.attachments.length > 0);
+    expect(withFile?.attachments[0]?.filename).toBe('echo-output.txt');
+  });
+
+  it('registers /intern in a guild through the REST API', async () => {
+    const discord = await startFakeDiscord();
+    try {
+      const where = await registerCommands({
+        token: discord.token,
+        apiUrl: discord.apiUrl,
+        guildId: DISCORD_IDS.guild,
+      });
+      expect(where).toContain(DISCORD_IDS.guild);
+      expect(discord.commands.map((c) => c.name)).toEqual(['intern']);
+    } finally {
+      await discord.close();
+    }
   });
 });
