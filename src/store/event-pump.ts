@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { StoredEvent } from '../core/agent-gateway.js';
 import { decodeEntries, type EventStore } from './event-store.js';
 import type { KeySpace } from './keys.js';
+import { RenderLeases } from './render-lease.js';
 
 /** Longest a blocked read waits before it looks at its session list again. */
 const BLOCK_MS = 5_000;
@@ -12,6 +13,9 @@ const BLOCK_MS = 5_000;
  * a gateway has seen; anything that acts on a session (a message, a click) follows it again first.
  */
 export const IDLE_UNFOLLOW_MS = 15 * 60_000;
+
+/** How long a gateway keeps a session's rendering after its last batch. */
+const LEASE_MS = 60_000;
 
 /**
  * Follows the event streams of many sessions for one consumer (a chat adapter) over ONE blocking
@@ -29,6 +33,7 @@ export class EventPump {
   private readonly busy = new Map<string, Promise<void>>();
   private clientId: number | undefined;
   private wake: (() => void) | undefined;
+  private readonly leases: RenderLeases;
   private stopped = false;
   private loop: Promise<void> | undefined;
 
@@ -44,7 +49,13 @@ export class EventPump {
       blockMs: BLOCK_MS,
       idleMs: IDLE_UNFOLLOW_MS,
     },
-  ) {}
+  ) {
+    this.leases = new RenderLeases(
+      redis,
+      (id) => `${keys.session(id).session}:render:${consumer}:lease`,
+      LEASE_MS,
+    );
+  }
 
   private get setKey(): string {
     return `${this.keys.prefix}:render:${this.consumer}`;
@@ -74,6 +85,7 @@ export class EventPump {
   async unfollow(sessionId: string): Promise<void> {
     this.cursors.delete(sessionId);
     this.lastActivity.delete(sessionId);
+    await this.leases.release(sessionId);
     await this.redis.srem(this.setKey, sessionId);
   }
 
@@ -86,6 +98,8 @@ export class EventPump {
     await this.unblock();
     await this.loop;
     await Promise.all(this.busy.values());
+    // Another gateway takes these sessions over at their next event, not after the leases lapse.
+    await Promise.all([...this.cursors.keys()].map((id) => this.leases.release(id).catch(() => undefined)));
   }
 
   private async unblock(): Promise<void> {
@@ -105,7 +119,7 @@ export class EventPump {
         });
         continue;
       }
-      let batches: Array<[string, StoredEvent[]]>;
+      let batches: Array<[string, StoredEvent[], string]>;
       try {
         batches = await this.readMany(ids);
       } catch (err) {
@@ -114,11 +128,11 @@ export class EventPump {
         await new Promise((r) => setTimeout(r, 500));
         continue;
       }
-      for (const [sessionId, events] of batches) this.dispatch(sessionId, events);
+      for (const [sessionId, events, from] of batches) this.dispatch(sessionId, events, from);
     }
   }
 
-  private async readMany(ids: string[]): Promise<Array<[string, StoredEvent[]]>> {
+  private async readMany(ids: string[]): Promise<Array<[string, StoredEvent[], string]>> {
     const keys = ids.map((id) => this.keys.session(id).events);
     const cursors = ids.map((id) => this.cursors.get(id) ?? '0');
     const reply = await this.reader.xread(
@@ -132,16 +146,45 @@ export class EventPump {
     );
     if (!reply) return [];
     const byKey = new Map(keys.map((k, i) => [k, ids[i]!]));
-    const out: Array<[string, StoredEvent[]]> = [];
+    const out: Array<[string, StoredEvent[], string]> = [];
     for (const [key, entries] of reply) {
       const sessionId = byKey.get(key);
       if (!sessionId || entries.length === 0) continue;
       const events = decodeEntries(sessionId, entries);
       // Entries this version cannot read still move the cursor past them.
       if (events.length === 0) this.cursors.set(sessionId, entries.at(-1)![0]);
-      else out.push([sessionId, events]);
+      else out.push([sessionId, events, this.cursors.get(sessionId) ?? '0']);
     }
     return out;
+  }
+
+  /**
+   * Renders the batch when this gateway holds the session's lease. Another gateway's session is
+   * skipped (the local cursor moves on). On taking a lease over, rendering restarts from the shared
+   * cursor, so events the previous holder never rendered are not lost.
+   */
+  private async renderIfOurs(
+    sessionId: string,
+    events: StoredEvent[],
+    from: string,
+    last: string,
+  ): Promise<boolean> {
+    const lease = await this.leases.claim(sessionId);
+    if (lease === 'elsewhere') {
+      if (this.cursors.has(sessionId)) this.cursors.set(sessionId, last);
+      return false;
+    }
+    if (lease === 'taken') {
+      const shared = await this.events.getCursor(sessionId, this.consumer);
+      if (shared !== from && this.cursors.has(sessionId)) {
+        this.cursors.set(sessionId, shared);
+        return false;
+      }
+    }
+    await this.handle(sessionId, events).catch((err: unknown) =>
+      this.logger.error({ err, sessionId }, 'rendering events failed'),
+    );
+    return true;
   }
 
   private async unfollowIdle(): Promise<void> {
@@ -151,12 +194,12 @@ export class EventPump {
     }
   }
 
-  private dispatch(sessionId: string, events: StoredEvent[]): void {
+  private dispatch(sessionId: string, events: StoredEvent[], from: string): void {
     this.lastActivity.set(sessionId, Date.now());
     const last = events.at(-1)!.streamId;
-    const work = this.handle(sessionId, events)
-      .catch((err: unknown) => this.logger.error({ err, sessionId }, 'rendering events failed'))
-      .then(async () => {
+    const work = this.renderIfOurs(sessionId, events, from, last)
+      .then(async (rendered) => {
+        if (!rendered) return;
         if (this.cursors.has(sessionId)) this.cursors.set(sessionId, last);
         await this.events.setCursor(sessionId, this.consumer, last);
       })

@@ -77,3 +77,29 @@ describe('EventPump', () => {
     ]);
   });
 });
+
+describe('EventPump with two gateways', () => {
+  it('renders each event once across gateways, and the other takes over when one stops', async () => {
+    const seenA: Array<[string, number]> = [];
+    const seenB: Array<[string, number]> = [];
+    const a = pump(seenA);
+    const b = pump(seenB);
+    await a.start();
+    await b.start();
+    await a.follow('shared');
+    await b.follow('shared');
+    for (let i = 0; i < 5; i++) await events.emit('shared', { type: 'assistant_chunk', text: `${i}` });
+    await eventually(() => seenA.length + seenB.length === 5);
+    await new Promise((r) => setTimeout(r, 300));
+    const first = [...seenA, ...seenB].map(([, n]) => n).sort((x, y) => x - y);
+    expect(first).toEqual([1, 2, 3, 4, 5]);
+
+    const owner = seenA.length > 0 ? a : b;
+    const other = owner === a ? seenB : seenA;
+    const before = other.length;
+    await owner.stop();
+    for (let i = 0; i < 3; i++) await events.emit('shared', { type: 'assistant_chunk', text: `late${i}` });
+    await eventually(() => other.length === before + 3);
+    expect(other.slice(before).map(([, n]) => n)).toEqual([6, 7, 8]);
+  });
+});
