@@ -17,11 +17,10 @@ import type {
   ThreadRef,
 } from '../core/agent-gateway.js';
 import { EventPump } from '../store/event-pump.js';
-import { MlInternError } from '../core/errors.js';
 import { AgentRuntime } from '../agent/agent-runtime.js';
-import type { AgentDeps, ResolvedModel } from '../agent/agent-deps.js';
-import { AnthropicProvider } from '../llm/anthropic-provider.js';
-import { contextWindowOf, costOf, parseModelName } from '../llm/model-catalog.js';
+import type { AgentDeps } from '../agent/agent-deps.js';
+import { parseModelName } from '../llm/model-catalog.js';
+import { ModelResolver } from './model-resolver.js';
 import { CancelFlags } from '../queue/cancel-flags.js';
 import { DrainWorker } from '../queue/drain-worker.js';
 import { drainQueueName, type DrainJobData } from '../queue/drain-queue.js';
@@ -73,7 +72,7 @@ export class App implements AgentGateway {
   private readonly extraConnections: Redis[] = [];
   private worker: DrainWorker | undefined;
   private locks: SessionLocks | undefined;
-  private anthropic: AnthropicProvider | undefined;
+  private readonly models: ModelResolver;
 
   constructor(readonly options: AppOptions) {
     const { config, redisUrl } = options;
@@ -92,6 +91,12 @@ export class App implements AgentGateway {
     });
     this.operations = new OperationQueue(this.redis, this.keys, this.queue, this.cancel);
     this.registry = new ToolRegistry([...builtinTools(), ...(options.extraTools ?? [])]);
+    this.models = new ModelResolver({
+      config,
+      logger: options.logger,
+      anthropic: options.anthropic,
+      llm: options.llm,
+    });
   }
 
   /** Creates a session and emits `ready`. Binding a chat thread to it is the adapter's business. */
@@ -121,7 +126,7 @@ export class App implements AgentGateway {
       cacheWriteTokens: record.cacheWriteTokens,
       costUsd: record.costUsd,
       contextTokens: record.contextTokens,
-      contextWindow: this.resolveModelWindow(record.model),
+      contextWindow: this.models.contextWindow(record.model),
       replacedBy: record.replacedBy,
     };
   }
@@ -217,14 +222,6 @@ export class App implements AgentGateway {
     return conn;
   }
 
-  private resolveModelWindow(model: string): number {
-    try {
-      return this.options.config.contextWindowTokens ?? contextWindowOf(parseModelName(model).modelId);
-    } catch {
-      return 0;
-    }
-  }
-
   async startWorkers(overrides: { concurrency?: number } = {}): Promise<void> {
     if (this.worker) return;
     const { config, logger } = this.options;
@@ -246,7 +243,7 @@ export class App implements AgentGateway {
 
   /** Checks that the configured model can be served (an API key is set), before anything runs. */
   assertModelUsable(model = this.options.config.model): void {
-    this.resolveModel(model);
+    this.models.resolve(model);
   }
 
   private agentDeps(): AgentDeps {
@@ -261,40 +258,11 @@ export class App implements AgentGateway {
       threads: this.threads,
       registry: this.registry,
       cancel: this.cancel,
-      resolveModel: (name) => this.resolveModel(name),
+      resolveModel: (name) => this.models.resolve(name),
       toolState: (sessionId) => redisToolState(this.redis, this.keys, sessionId),
       logger: this.options.logger,
       redact,
     };
-  }
-
-  private resolveModel(name: string): ResolvedModel {
-    const { modelId } = parseModelName(name);
-    const contextWindow = this.options.config.contextWindowTokens ?? contextWindowOf(modelId);
-    return {
-      provider: this.options.llm ?? this.anthropicProvider(),
-      modelId,
-      contextWindow,
-      costOf: (usage) => costOf(modelId, usage),
-    };
-  }
-
-  private anthropicProvider(): AnthropicProvider {
-    const apiKey = this.options.anthropic?.apiKey;
-    if (!apiKey) {
-      throw new MlInternError(
-        'no_api_key',
-        'No Anthropic API key: set ANTHROPIC_API_KEY (in the environment or .env).',
-      );
-    }
-    this.anthropic ??= new AnthropicProvider({
-      apiKey,
-      ...(this.options.anthropic?.baseURL ? { baseURL: this.options.anthropic.baseURL } : {}),
-      maxRetries: this.options.config.llm.maxRetries,
-      timeoutMs: this.options.config.llm.timeoutMs,
-      logger: this.options.logger,
-    });
-    return this.anthropic;
   }
 
   /** Stops the workers (letting running turns finish within `graceMs`) and closes every connection. */
