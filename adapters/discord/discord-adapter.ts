@@ -116,8 +116,9 @@ async function connect(
   const login = client.login(options.token).then(
     () => outcome,
     (err: unknown) => {
-      if (String((err as { code?: unknown }).code ?? err).includes('DisallowedIntents'))
-        return 'disallowed' as const;
+      // @discordjs/ws rejects login with "Used disallowed intents" (close code 4014).
+      const text = `${String((err as { code?: unknown }).code ?? '')} ${err instanceof Error ? err.message : String(err)}`;
+      if (/disallowed ?intents/i.test(text)) return 'disallowed' as const;
       throw err instanceof Error ? err : new Error(String(err));
     },
   );

@@ -1,6 +1,8 @@
 import { GatewayDispatchEvents, GatewayIntentBits } from 'discord.js';
-import type { GatewayServer, GatewaySession } from './fake-discord-gateway.js';
-import { channelToApi, contentExempt, gatewayMessage, withoutContent } from './fake-discord-shapes.js';
+import type { GatewayServer } from './fake-discord-gateway.js';
+import type { GatewaySession } from './fake-discord-gateway-api.js';
+import { contentExempt, withoutContent } from './fake-discord-intents.js';
+import { channelToApi, gatewayMessage } from './fake-discord-shapes.js';
 import type { DiscordWorld, FakeDiscordChannel, FakeDiscordMessage } from './fake-discord-world.js';
 
 /**

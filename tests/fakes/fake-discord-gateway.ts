@@ -1,28 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GatewayCloseCodes, GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes } from 'discord.js';
+import { GatewayCloseCodes, GatewayDispatchEvents, GatewayOpcodes } from 'discord.js';
 import type { GatewayIdentifyData } from 'discord.js';
 import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
 import { sessionId } from './fake-discord-ids.js';
+import { identifyRefusal } from './fake-discord-intents.js';
 import { GatewayEncoder } from './fake-discord-gateway-codec.js';
-import type { GatewayCompression } from './fake-discord-gateway-codec.js';
-
-/** One gateway session (what IDENTIFY creates and RESUME continues). */
-export interface GatewaySession {
-  readonly id: string;
-  readonly intents: number;
-  readonly identify: GatewayIdentifyData;
-  /** The last sequence number sent. */
-  seq: number;
-  /** Every dispatch of the session, for replay on RESUME. */
-  readonly events: Array<{ s: number; t: string; d: unknown }>;
-  /** Open while a connection carries it; false once the client closed it for good (1000/1001). */
-  live: boolean;
-  resumable: boolean;
-  /** How the session's current connection is encoded. */
-  compression: GatewayCompression;
-}
+import type { GatewaySession } from './fake-discord-gateway-api.js';
 
 /** What the gateway needs from the rest of the fake. */
 export interface GatewayConfig {
@@ -39,16 +24,12 @@ interface Connection {
   ws: WebSocket;
   encoder: GatewayEncoder;
   session: GatewaySession | undefined;
+  /** Set when the fake closed it (its code is in `closeCodes`, not `clientCloseCodes`). */
+  closedByServer: boolean;
 }
 
 /** A gateway payload: op, and `d`, `s`, `t` as each op needs. */
 type Payload = { op: number } & Record<string, unknown>;
-
-const PRIVILEGED =
-  GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
-const ALL_INTENTS = Object.values(GatewayIntentBits)
-  .filter((v): v is number => typeof v === 'number')
-  .reduce((a, b) => a | b, 0);
 
 const toText = (data: RawData): string =>
   (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString(
@@ -100,7 +81,12 @@ export class GatewayServer {
 
   private accept(ws: WebSocket, params: URLSearchParams): void {
     const compress = params.get('compress') === 'zlib-stream' ? 'zlib-stream' : 'none';
-    const conn: Connection = { ws, encoder: new GatewayEncoder(compress), session: undefined };
+    const conn: Connection = {
+      ws,
+      encoder: new GatewayEncoder(compress),
+      session: undefined,
+      closedByServer: false,
+    };
     this.open.add(conn);
     this.connectionCount += 1;
     ws.on('message', (data) => this.onPayload(conn, toText(data)));
@@ -131,13 +117,14 @@ export class GatewayServer {
 
   private closeWith(conn: Connection, code: number): void {
     this.closeCodes.push(code);
+    conn.closedByServer = true;
     conn.ws.close(code, GatewayCloseCodes[code] ?? 'closed');
   }
 
   private onClose(conn: Connection, code: number): void {
     this.open.delete(conn);
     conn.encoder.close();
-    this.clientCloseCodes.push(code);
+    if (!conn.closedByServer) this.clientCloseCodes.push(code);
     const session = conn.session;
     if (session === undefined) return;
     session.live = false;
@@ -176,21 +163,12 @@ export class GatewayServer {
   private async onIdentify(conn: Connection, d: GatewayIdentifyData): Promise<void> {
     if (conn.session !== undefined) return this.closeWith(conn, GatewayCloseCodes.AlreadyAuthenticated);
     this.identifies.push(d);
-    if (d.token !== this.config.token) return this.closeWith(conn, GatewayCloseCodes.AuthenticationFailed);
-    const intents = d.intents;
-    if (!Number.isInteger(intents) || intents < 0 || (intents & ~ALL_INTENTS) !== 0) {
-      return this.closeWith(conn, GatewayCloseCodes.InvalidIntents);
-    }
-    if ((intents & PRIVILEGED & ~this.config.allowedPrivileged) !== 0) {
-      return this.closeWith(conn, GatewayCloseCodes.DisallowedIntents);
-    }
-    const [shardId, shardCount] = d.shard ?? [0, 1];
-    if (shardCount < 1 || shardId < 0 || shardId >= shardCount)
-      return this.closeWith(conn, GatewayCloseCodes.InvalidShard);
+    const refusal = identifyRefusal(d, this.config.token, this.config.allowedPrivileged);
+    if (refusal !== undefined) return this.closeWith(conn, refusal);
     if (d.compress === true) conn.encoder.enablePayloadCompression();
     const session: GatewaySession = {
       id: sessionId(),
-      intents,
+      intents: d.intents,
       identify: d,
       seq: 0,
       events: [],
@@ -217,10 +195,17 @@ export class GatewayServer {
   ): Promise<void> {
     const session = this.sessions.find((s) => s.id === d.session_id);
     if (d.token !== this.config.token) return this.closeWith(conn, GatewayCloseCodes.AuthenticationFailed);
-    if (session === undefined || !session.resumable || session.live) {
+    if (session === undefined || !session.resumable) {
       // Not resumable: the client waits, then identifies anew.
       await this.send(conn, { op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null });
       return;
+    }
+    // A resume takes the session over from a connection that has not noticed it is dead yet.
+    for (const old of this.open) {
+      if (old !== conn && old.session === session) {
+        old.session = undefined;
+        old.ws.terminate();
+      }
     }
     conn.session = session;
     session.live = true;

@@ -62,7 +62,9 @@ export async function parseBody(
         else fields[key] = value;
       } else {
         const bytes = Buffer.from(await value.arrayBuffer());
-        files.push({ field: key, filename: value.name, contentType: value.type || undefined, bytes });
+        // FormData labels a part without a type `application/octet-stream`: treat that as unknown.
+        const type = value.type === '' || value.type === 'application/octet-stream' ? undefined : value.type;
+        files.push({ field: key, filename: value.name, contentType: type, bytes });
       }
     }
     if (typeof body === 'object' && body !== null) Object.assign(body, fields);

@@ -25,7 +25,8 @@ import {
   Locale,
   MessageType,
 } from 'discord.js';
-import { DISCORD_IDS, interactionToken, snowflake } from './fake-discord-ids.js';
+import { defaultUsers, DISCORD_IDS, interactionToken, snowflake } from './fake-discord-ids.js';
+import { MEMBERS_JOINED_AT, userToApi } from './fake-discord-people.js';
 
 /**
  * Gateway payloads in Discord's shapes (typed against discord-api-types), for tests that craft a
@@ -42,7 +43,8 @@ export interface MemberInfo {
 }
 
 export interface MessagePayloadOptions {
-  author: APIUser;
+  /** The author, or a user id (`DISCORD_IDS.alice`...). */
+  author: APIUser | string;
   channelId: string;
   /** Absent for DMs. */
   guildId?: string;
@@ -60,20 +62,20 @@ export interface MessagePayloadOptions {
 }
 
 const iso = (): string => new Date().toISOString();
-const defaultBot: APIUser = {
-  id: DISCORD_IDS.bot,
-  username: 'ml-intern',
-  discriminator: '0',
-  global_name: null,
-  avatar: null,
-  bot: true,
-};
+const defaultBot: APIUser = userToApi({ id: DISCORD_IDS.bot, username: 'ml-intern', bot: true });
+
+/** A user given as an object, or as an id: a default user's, else a placeholder. */
+function resolveUser(user: APIUser | string): APIUser {
+  if (typeof user !== 'string') return user;
+  const known = defaultUsers('ml-intern').find((u) => u.id === user);
+  return userToApi(known ?? { id: user, username: `user-${user.slice(-4)}` });
+}
 
 function memberPart(member: MemberInfo | undefined) {
   return {
     roles: member?.roles ?? [],
     nick: member?.nick ?? null,
-    joined_at: '2023-11-14T22:13:20.000Z',
+    joined_at: MEMBERS_JOINED_AT,
     deaf: false,
     mute: false,
     flags: 0 as GuildMemberFlags,
@@ -92,7 +94,7 @@ export function messagePayload(options: MessagePayloadOptions): GatewayMessageCr
   return {
     id: options.id ?? snowflake(),
     channel_id: options.channelId,
-    author: options.author,
+    author: resolveUser(options.author),
     content,
     timestamp: iso(),
     edited_timestamp: null,
@@ -114,7 +116,8 @@ export function messagePayload(options: MessagePayloadOptions): GatewayMessageCr
 
 /** What every interaction builder takes. */
 export interface InteractionOptions {
-  user: APIUser;
+  /** Who acted, or a user id (`DISCORD_IDS.alice`...). */
+  user: APIUser | string;
   channelId: string;
   /** Absent for DMs (the payload then carries `user` instead of `member`). */
   guildId?: string;
@@ -140,7 +143,7 @@ function base<T extends InteractionType>(
       ? undefined
       : {
           ...memberPart(options.member),
-          user: options.user,
+          user: resolveUser(options.user),
           permissions: options.member?.permissions ?? '0',
         };
   return {
@@ -168,7 +171,7 @@ function base<T extends InteractionType>(
           guild_locale: Locale.EnglishUS,
           member,
         }
-      : { user: options.user }),
+      : { user: resolveUser(options.user) }),
   };
 }
 

@@ -3,10 +3,11 @@ import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord.js
 import { ERRORS, invalidForm } from './fake-discord-http.js';
 import type { RouteAnswer } from './fake-discord-http.js';
 import { snowflake } from './fake-discord-ids.js';
-import type { RestDeps } from './fake-discord-rest-channels.js';
-import { param } from './fake-discord-rest-channels.js';
+import type { RestDeps } from './fake-discord-rest-common.js';
+import { param } from './fake-discord-rest-common.js';
 import type { Route, RouteContext } from './fake-discord-routes.js';
-import { channelToApi, guildToApi, memberToApi, roleToApi, userById } from './fake-discord-shapes.js';
+import { memberToApi, roleToApi, userById } from './fake-discord-people.js';
+import { channelToApi, guildToApi } from './fake-discord-shapes.js';
 import { isThread } from './fake-discord-world.js';
 
 /** The gateway URL, the bot's user and application, guilds, and application commands. */

@@ -1,21 +1,17 @@
 import type {
   APIAttachment,
+  ApplicationFlags,
   APIChannel,
   APIGuild,
-  APIGuildMember,
   APIMessage,
   APIMessageTopLevelComponent,
-  APIRole,
   APIThreadChannel,
-  APIUser,
   ChannelFlags,
-  GuildMemberFlags,
-  GuildSystemChannelFlags,
-  RoleFlags,
-  UserFlags,
   GatewayGuildCreateDispatchData,
   GatewayMessageCreateDispatchData,
+  GatewayReadyDispatchData,
   GuildChannelType,
+  GuildSystemChannelFlags,
   TextChannelType,
   ThreadChannelType,
 } from 'discord.js';
@@ -28,9 +24,8 @@ import {
   GuildPremiumTier,
   GuildVerificationLevel,
   Locale,
-  MessageFlags,
 } from 'discord.js';
-import type { FakeDiscordRole, FakeDiscordUser } from './fake-discord-ids.js';
+import { MEMBERS_JOINED_AT, memberToApi, roleToApi, userById } from './fake-discord-people.js';
 import type {
   DiscordWorld,
   FakeDiscordAttachment,
@@ -42,82 +37,6 @@ import { isThread } from './fake-discord-world.js';
 /** The world's objects in Discord's wire shapes (discord-api-types), as REST and the gateway send them. */
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-export function userToApi(user: FakeDiscordUser): APIUser {
-  return {
-    id: user.id,
-    username: user.username,
-    discriminator: '0',
-    global_name: user.globalName ?? null,
-    avatar: null,
-    ...(user.bot === true ? { bot: true } : {}),
-    public_flags: 0 as UserFlags,
-    flags: 0 as UserFlags,
-    banner: null,
-    accent_color: null,
-    avatar_decoration_data: null,
-    collectibles: null,
-    primary_guild: null,
-  };
-}
-
-/** A user by id; unknown ids get a placeholder (a test may name users the world never declared). */
-export function userById(world: DiscordWorld, id: string): APIUser {
-  return userToApi(world.users.get(id) ?? { id, username: `user-${id.slice(-4)}` });
-}
-
-export function roleToApi(role: FakeDiscordRole): APIRole {
-  return {
-    id: role.id,
-    name: role.name,
-    color: role.color ?? 0,
-    colors: { primary_color: role.color ?? 0, secondary_color: null, tertiary_color: null },
-    hoist: false,
-    icon: null,
-    unicode_emoji: null,
-    position: role.position ?? 0,
-    permissions: String(role.permissions ?? 0n),
-    managed: role.botId !== undefined,
-    mentionable: false,
-    flags: 0 as RoleFlags,
-    ...(role.botId !== undefined ? { tags: { bot_id: role.botId } } : {}),
-  };
-}
-
-/** A guild member (with `user`), or undefined when the user is not in the guild. */
-export function memberToApi(
-  world: DiscordWorld,
-  guildId: string,
-  userId: string,
-): APIGuildMember | undefined {
-  const spec = world.guilds.get(guildId)?.members.find((m) => m.userId === userId);
-  if (spec === undefined) return undefined;
-  return {
-    user: userById(world, userId),
-    nick: spec.nick ?? null,
-    avatar: null,
-    banner: null,
-    roles: spec.roles ?? [],
-    joined_at: iso(world.guilds.get(guildId) === undefined ? 0 : 1_700_000_000_000),
-    premium_since: null,
-    deaf: false,
-    mute: false,
-    flags: 0 as GuildMemberFlags,
-    pending: false,
-    communication_disabled_until: null,
-  };
-}
-
-/** A member's permission bits: the union of `@everyone`'s and its roles' (no overwrites modelled). */
-export function memberPermissions(world: DiscordWorld, guildId: string, userId: string): string {
-  const guild = world.guilds.get(guildId);
-  if (guild === undefined) return '0';
-  if (guild.ownerId === userId) return String((1n << 53n) - 1n);
-  const held = new Set([guildId, ...(world.memberRoles(guildId, userId) ?? [])]);
-  let bits = 0n;
-  for (const role of guild.roles) if (held.has(role.id)) bits |= BigInt(role.permissions ?? 0n);
-  return String(bits);
-}
 
 export function channelToApi(world: DiscordWorld, channel: FakeDiscordChannel): APIChannel {
   if (channel.type === ChannelType.DM) {
@@ -236,21 +155,6 @@ export function messageToApi(world: DiscordWorld, message: FakeDiscordMessage, d
   };
 }
 
-/** Blanks what the MessageContent intent guards: content, embeds, attachments, components, poll. */
-export function withoutContent<T extends APIMessage>(payload: T): T {
-  const { poll: _poll, ...rest } = payload;
-  return { ...rest, content: '', embeds: [], attachments: [], components: [] } as unknown as T;
-}
-
-/** Whether Discord shows content to an app lacking MessageContent: its own, DMs, or mentioning it. */
-export function contentExempt(world: DiscordWorld, message: FakeDiscordMessage): boolean {
-  return (
-    message.authorId === world.botUserId ||
-    message.guildId === undefined ||
-    message.mentions.includes(world.botUserId)
-  );
-}
-
 /** A MESSAGE_CREATE/UPDATE body: the message plus `guild_id`, `member`, members of mentions. */
 export function gatewayMessage(
   world: DiscordWorld,
@@ -331,7 +235,7 @@ export function guildCreate(
   const channels = [...world.channels.values()].filter((c) => c.guildId === guildId);
   return {
     ...guild,
-    joined_at: iso(1_700_000_000_000),
+    joined_at: MEMBERS_JOINED_AT,
     large: false,
     unavailable: false,
     member_count: spec.members.length,
@@ -350,5 +254,33 @@ export function guildCreate(
   };
 }
 
-/** The flags a message carries once a thread was started from it. */
-export const HAS_THREAD = MessageFlags.HasThread;
+/**
+ * READY: the bot user, every guild as unavailable (GUILD_CREATEs follow), the session id and
+ * resume URL, and the application's id and flags (discord.js builds `client.application` from it).
+ * Fields discord.js ignores but Discord sends are included so the payload looks like the real one.
+ */
+export function readyPayload(
+  world: DiscordWorld,
+  session: { id: string; identify: { shard?: [number, number] } },
+  resumeUrl: string,
+  application: { id: string; flags: ApplicationFlags },
+): GatewayReadyDispatchData & Record<string, unknown> {
+  return {
+    v: 10,
+    user: { ...userById(world, world.botUserId), verified: true, mfa_enabled: false, email: null },
+    guilds: [...world.guilds.keys()].map((id) => ({ id, unavailable: true })),
+    session_id: session.id,
+    session_type: 'normal',
+    resume_gateway_url: resumeUrl,
+    ...(session.identify.shard !== undefined ? { shard: session.identify.shard } : {}),
+    application: { id: application.id, flags: application.flags, flags_new: String(application.flags) },
+    private_channels: [],
+    relationships: [],
+    presences: [],
+    guild_join_requests: [],
+    geo_ordered_rtc_regions: ['fake-local'],
+    user_settings: {},
+    auth: {},
+    _trace: ['["fake-gateway",{}]'],
+  };
+}

@@ -151,7 +151,8 @@ export function readMessageBody(
     raw,
   };
   if (raw.content !== undefined) {
-    const content = typeof raw.content === 'string' ? raw.content : raw.content === null ? '' : JSON.stringify(raw.content);
+    const content =
+      typeof raw.content === 'string' ? raw.content : raw.content === null ? '' : JSON.stringify(raw.content);
     if (length(content) > MAX_CONTENT)
       return invalidForm('content', 'BASE_TYPE_MAX_LENGTH', `Must be ${MAX_CONTENT} or fewer in length.`);
     fields.content = content;

@@ -34,6 +34,26 @@ export function isThread(channel: FakeDiscordChannel): channel is FakeDiscordThr
   return THREAD_TYPES.has(channel.type);
 }
 
+const CONTENT_TYPES: Record<string, string> = {
+  txt: 'text/plain; charset=utf-8',
+  log: 'text/plain; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+  py: 'text/x-python; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  yaml: 'application/x-yaml; charset=utf-8',
+  yml: 'application/x-yaml; charset=utf-8',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  pdf: 'application/pdf',
+};
+
+/** The `content_type` Discord derives for an upload without one, from its extension. */
+export function guessContentType(filename: string): string | undefined {
+  return CONTENT_TYPES[filename.split('.').pop()?.toLowerCase() ?? ''];
+}
+
 /** Parses `<@id>`, `<@!id>`, `<@&id>` and `@everyone`/`@here` out of a text, as Discord does. */
 export function parseMentions(content: string): { users: string[]; roles: string[]; everyone: boolean } {
   const users = [...content.matchAll(/<@!?(\d+)>/g)].map((m) => m[1] ?? '');
@@ -132,12 +152,17 @@ export class DiscordWorld {
   }
 
   /** Stores a file; its URL on the fake serves the bytes back (as Discord's CDN would). */
-  addAttachment(file: { filename: string; bytes: Buffer; contentType?: string; description?: string }) {
+  addAttachment(file: {
+    filename: string;
+    bytes: Buffer;
+    contentType?: string;
+    description?: string;
+  }): FakeDiscordAttachment {
     const id = snowflake();
     const attachment: FakeDiscordAttachment = {
       id,
       filename: file.filename,
-      contentType: file.contentType,
+      contentType: file.contentType ?? guessContentType(file.filename),
       description: file.description,
       size: file.bytes.length,
       bytes: file.bytes,

@@ -4,21 +4,21 @@ import type { AddressInfo } from 'node:net';
 import { ApplicationFlags, GatewayIntentBits } from 'discord.js';
 import { DiscordEvents } from './fake-discord-events.js';
 import { GatewayServer } from './fake-discord-gateway.js';
-import { apiError, ERRORS, parseBody, readBody, writeAnswer } from './fake-discord-http.js';
-import type { FakeDiscordUpload, RouteAnswer } from './fake-discord-http.js';
+import { apiError, ERRORS, readBody, writeAnswer } from './fake-discord-http.js';
 import { defaultGuild, defaultUsers, DISCORD_IDS } from './fake-discord-ids.js';
 import type { FakeDiscordGuildSpec, FakeDiscordUser } from './fake-discord-ids.js';
 import { DiscordGatewayHandle } from './fake-discord-inbound.js';
-import type { FakeDiscordGateway } from './fake-discord-inbound.js';
+import type { FakeDiscordGateway } from './fake-discord-gateway-api.js';
 import { InteractionStore } from './fake-discord-interactions.js';
 import type { FakeInteraction, FakeInteractionCallback } from './fake-discord-interactions.js';
-import { RateLimiter } from './fake-discord-ratelimit.js';
 import type { DiscordFailureSpec, DiscordRateLimitSpec } from './fake-discord-ratelimit.js';
 import { appRoutes } from './fake-discord-rest-app.js';
 import { channelRoutes } from './fake-discord-rest-channels.js';
-import { callMatches, findRoute, majorParameter } from './fake-discord-routes.js';
+import { RestApi } from './fake-discord-rest.js';
+import type { FakeDiscordCall } from './fake-discord-rest.js';
+import { callMatches } from './fake-discord-routes.js';
 import type { CallPattern, Route } from './fake-discord-routes.js';
-import { guildCreate, userById } from './fake-discord-shapes.js';
+import { guildCreate, readyPayload } from './fake-discord-shapes.js';
 import { webhookRoutes } from './fake-discord-webhooks.js';
 import { DiscordWorld } from './fake-discord-world.js';
 import type {
@@ -60,26 +60,6 @@ export interface FakeDiscordOptions {
   heartbeatIntervalMs?: number;
   /** How long an interaction waits for its callback before Discord drops it (default 3000 ms). */
   interactionAckTimeoutMs?: number;
-}
-
-/** One REST call as the fake received and answered it. */
-export interface FakeDiscordCall {
-  method: string;
-  /** The path after `/api/v10`, e.g. `/channels/123/messages`. */
-  path: string;
-  /** The matched route's template (`/channels/:channelId/messages`), undefined for a 404. */
-  route: string | undefined;
-  query: Record<string, string>;
-  /** The JSON body (a multipart request's `payload_json`). */
-  body: unknown;
-  files: FakeDiscordUpload[];
-  authorization: string | undefined;
-  /** `X-Audit-Log-Reason`, decoded. */
-  reason: string | undefined;
-  /** `Date.now()` on arrival. */
-  at: number;
-  status: number;
-  response: unknown;
 }
 
 export interface FakeDiscord {
@@ -128,9 +108,10 @@ const DEFAULT_TOKEN = `${Buffer.from(DISCORD_IDS.bot).toString('base64url')}.GfA
 export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
   const token = options.token ?? DEFAULT_TOKEN;
   const botName = options.botName ?? 'ml-intern';
-  const users = options.users ?? defaultUsers(botName);
-  if (!users.some((u) => u.id === DISCORD_IDS.bot))
+  const users = [...(options.users ?? defaultUsers(botName))];
+  if (!users.some((u) => u.id === DISCORD_IDS.bot)) {
     users.unshift({ id: DISCORD_IDS.bot, username: botName, bot: true });
+  }
   const messageContent = options.messageContent ?? true;
   const allowedPrivileged =
     (messageContent ? GatewayIntentBits.MessageContent : 0) |
@@ -152,24 +133,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     token,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
     allowedPrivileged,
-    ready: (session, resumeUrl) => ({
-      v: 10,
-      user: { ...userById(world, world.botUserId), verified: true, mfa_enabled: false, email: null },
-      guilds: [...world.guilds.keys()].map((id) => ({ id, unavailable: true })),
-      session_id: session.id,
-      session_type: 'normal',
-      resume_gateway_url: resumeUrl,
-      ...(session.identify.shard !== undefined ? { shard: session.identify.shard } : {}),
-      application: { id: DISCORD_IDS.application, flags: applicationFlags },
-      private_channels: [],
-      relationships: [],
-      presences: [],
-      guild_join_requests: [],
-      geo_ordered_rtc_regions: ['fake-local'],
-      user_settings: {},
-      auth: {},
-      _trace: ['["fake-gateway",{}]'],
-    }),
+    ready: (session, resumeUrl) =>
+      readyPayload(world, session, resumeUrl, { id: DISCORD_IDS.application, flags: applicationFlags }),
     guildCreates: (session) =>
       (session.intents & GatewayIntentBits.Guilds) === 0
         ? []
@@ -190,79 +155,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     ...interactions.routes(),
     ...webhookRoutes(deps, interactions),
   ];
-  const limiter = new RateLimiter();
-  const calls: FakeDiscordCall[] = [];
-  let waiters: Array<{
-    pattern: CallPattern;
-    predicate: (c: FakeDiscordCall) => boolean;
-    resolve: (c: FakeDiscordCall) => void;
-  }> = [];
-
-  const answerApi = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-    version: string,
-    path: string,
-    raw: Buffer,
-  ) => {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const reason = req.headers['x-audit-log-reason'];
-    const call: FakeDiscordCall = {
-      method,
-      path,
-      route: undefined,
-      query: Object.fromEntries(url.searchParams),
-      body: undefined,
-      files: [],
-      authorization: req.headers.authorization,
-      reason: typeof reason === 'string' ? decodeURIComponent(reason) : undefined,
-      at: Date.now(),
-      status: 0,
-      response: undefined,
-    };
-    calls.push(call);
-    const later: Array<() => void> = [];
-    const found = findRoute(routes, method, path);
-    let answer: RouteAnswer;
-    if (!['9', '10'].includes(version)) answer = apiError(400, 50041, 'Invalid API version');
-    else if (found === undefined) answer = ERRORS.notFound();
-    else if (found === 'method-not-allowed') answer = ERRORS.methodNotAllowed();
-    else {
-      const { route, params } = found;
-      call.route = route.template;
-      const major = majorParameter(params);
-      const parsed = await parseBody(req, raw).catch(() => undefined);
-      if (parsed !== undefined) [call.body, call.files] = [parsed.body, parsed.files];
-      if (route.auth === 'bot' && req.headers.authorization !== `Bot ${token}`)
-        answer = ERRORS.unauthorized();
-      else if (parsed === undefined) answer = apiError(400, 50109, 'The request body contains invalid JSON.');
-      else {
-        answer =
-          limiter.check(method, path, route.template, major) ??
-          (await route.handle({
-            params,
-            query: url.searchParams,
-            body: parsed.body,
-            files: parsed.files,
-            later: (fn) => later.push(fn),
-          }));
-        if (answer.status !== 429)
-          answer = {
-            ...answer,
-            headers: { ...limiter.headers(method, path, route.template, major), ...answer.headers },
-          };
-      }
-    }
-    writeAnswer(res, answer);
-    [call.status, call.response] = [answer.status, answer.body];
-    for (const fn of later) fn();
-    waiters = waiters.filter((w) => {
-      if (!callMatches(w.pattern, call.method, call.path) || !w.predicate(call)) return true;
-      w.resolve(call);
-      return false;
-    });
-  };
+  const rest = new RestApi(routes, token);
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', baseUrl);
@@ -274,7 +167,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         .split('/')
         .map((segment) => decodeURIComponent(segment))
         .join('/');
-      return answerApi(req, res, url, api[1], path, raw);
+      return rest.answer(req, res, url, api[1], path, raw);
     }
     const file = /^\/attachments\/(\d+)\//.exec(url.pathname);
     const attachment = file?.[1] === undefined ? undefined : world.attachments.get(file[1]);
@@ -305,7 +198,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     applicationId: DISCORD_IDS.application,
     world,
     gateway: new DiscordGatewayHandle(gatewayServer, world, events, interactions, DISCORD_IDS.application),
-    calls,
+    calls: rest.calls,
     messages: world.messages,
     get threads() {
       return world.threads;
@@ -320,30 +213,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       world.messages.filter((m) => m.channelId === channelId && !m.deleted && !m.ephemeral),
     interaction: (id) => interactions.get(id),
     waitForCallback: (id, timeoutMs) => interactions.waitForCallback(id, timeoutMs),
-    callsTo: (pattern) => calls.filter((c) => callMatches(pattern, c.method, c.path)),
-    waitForCall: (pattern, predicate = () => true, timeoutMs = 5000) => {
-      const done = calls.find(
-        (c) => c.status !== 0 && callMatches(pattern, c.method, c.path) && predicate(c),
-      );
-      if (done !== undefined) return Promise.resolve(done);
-      return new Promise<FakeDiscordCall>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters = waiters.filter((w) => w !== waiter);
-          reject(new Error(`fake-discord: no call matching ${String(pattern)} within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const waiter = {
-          pattern,
-          predicate,
-          resolve: (call: FakeDiscordCall) => {
-            clearTimeout(timer);
-            resolve(call);
-          },
-        };
-        waiters.push(waiter);
-      });
-    },
-    failNext: (pattern, spec = {}) => limiter.failNext(pattern, spec),
-    rateLimit: (pattern, spec) => limiter.rateLimit(pattern, spec),
+    callsTo: (pattern) => rest.calls.filter((c) => callMatches(pattern, c.method, c.path)),
+    waitForCall: (pattern, predicate, timeoutMs) => rest.waitForCall(pattern, predicate, timeoutMs),
+    failNext: (pattern, spec = {}) => rest.limiter.failNext(pattern, spec),
+    rateLimit: (pattern, spec) => rest.limiter.rateLimit(pattern, spec),
     close: async () => {
       await gatewayServer.close();
       server.closeAllConnections();
@@ -361,7 +234,8 @@ export type {
   FakeDiscordUser,
 } from './fake-discord-ids.js';
 export type { FakeDiscordUpload } from './fake-discord-http.js';
-export type { GatewaySession } from './fake-discord-gateway.js';
+export type { FakeDiscordCall } from './fake-discord-rest.js';
+export type { GatewaySession } from './fake-discord-gateway-api.js';
 export type { GatewayCompression } from './fake-discord-gateway-codec.js';
 export type {
   ClickOptions,
@@ -369,7 +243,7 @@ export type {
   RunCommandOptions,
   SubmitModalOptions,
   UserMessageOptions,
-} from './fake-discord-inbound.js';
+} from './fake-discord-gateway-api.js';
 export type { FakeInteraction, FakeInteractionCallback } from './fake-discord-interactions.js';
 export type { DiscordFailureSpec, DiscordRateLimitSpec } from './fake-discord-ratelimit.js';
 export type { CallPattern } from './fake-discord-routes.js';
