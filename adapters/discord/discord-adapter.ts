@@ -117,7 +117,8 @@ async function connect(
     () => outcome,
     (err: unknown) => {
       // @discordjs/ws rejects login with "Used disallowed intents" (close code 4014).
-      const text = `${String((err as { code?: unknown }).code ?? '')} ${err instanceof Error ? err.message : String(err)}`;
+      const code = (err as { code?: unknown }).code;
+      const text = `${typeof code === 'string' ? code : ''} ${err instanceof Error ? err.message : String(err)}`;
       if (/disallowed ?intents/i.test(text)) return 'disallowed' as const;
       throw err instanceof Error ? err : new Error(String(err));
     },
