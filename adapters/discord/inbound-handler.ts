@@ -2,6 +2,7 @@ import type { Message } from 'discord.js';
 import { MAX_USER_TEXT_CHARS } from '../../src/core/operations.js';
 import type { ThreadRef } from '../../src/core/agent-gateway.js';
 import { accessDenied } from '../shared/access-policy.js';
+import { claimThread, liveSession } from '../shared/thread-sessions.js';
 import { describeAttachments } from '../shared/attached-files.js';
 import { DEDUPE_TTL_MS, MAX_THREAD_NAME, PLATFORM, type DiscordContext } from './discord-context.js';
 
@@ -21,7 +22,7 @@ export async function handleDiscordMessage(ctx: DiscordContext, message: Message
     message.mentions.users.has(botId) ||
     (botRole !== undefined && botRole !== null && message.mentions.roles.has(botRole.id));
   const here: ThreadRef = { platform: PLATFORM, channel: message.channelId, thread: message.channelId };
-  const existing = isDm || inThread ? await liveSession(ctx, here) : undefined;
+  const existing = isDm || inThread ? await liveSession(ctx.gateway, here) : undefined;
   if (!isDm && !existing && !mentioned) return;
   if (!(await ctx.gateway.claimOnce(`discord:msg:${message.id}`, DEDUPE_TTL_MS))) return;
 
@@ -55,13 +56,6 @@ export async function handleDiscordMessage(ctx: DiscordContext, message: Message
   await ctx.gateway.submit(sessionId, { type: 'user_input', text }, message.author.id);
 }
 
-async function liveSession(ctx: DiscordContext, ref: ThreadRef): Promise<string | undefined> {
-  const id = await ctx.gateway.threadSession(ref);
-  if (!id) return undefined;
-  const summary = await ctx.gateway.session(id);
-  return summary && summary.status !== 'ended' ? id : undefined;
-}
-
 /** A session in `where`, or in a new public thread started from the message. */
 async function startSession(
   ctx: DiscordContext,
@@ -80,12 +74,7 @@ async function startSession(
     channel: ref.channel,
     thread: ref.thread,
   });
-  const bound = await ctx.gateway.bindThread(ref, created);
-  if (bound === created) return created;
-  const summary = await ctx.gateway.session(bound);
-  if (summary && summary.status !== 'ended') return bound;
-  await ctx.gateway.rebindThread(ref, created);
-  return created;
+  return claimThread(ctx.gateway, ref, created);
 }
 
 /** The prompt's first line, as a thread name (≤ 100 characters). */

@@ -1,6 +1,7 @@
 import { MAX_USER_TEXT_CHARS } from '../../src/core/operations.js';
 import type { ThreadRef } from '../../src/core/agent-gateway.js';
 import { accessDenied } from '../shared/access-policy.js';
+import { claimThread, liveSession } from '../shared/thread-sessions.js';
 import { describeAttachments } from '../shared/attached-files.js';
 import { parseInbound, type InboundMessage } from './inbound-message.js';
 import { DEDUPE_TTL_MS, PLATFORM, type SlackContext } from './slack-context.js';
@@ -20,7 +21,7 @@ export async function handleInbound(ctx: SlackContext, rawEvent: unknown): Promi
   }
   const message = parsed.message;
   const ref: ThreadRef = { platform: PLATFORM, channel: message.channel, thread: message.threadTs };
-  const existing = await liveSession(ctx, ref);
+  const existing = await liveSession(ctx.gateway, ref);
   // A plain message is only for us inside a thread that has a session.
   if (message.kind === 'thread_reply' && (!message.inThread || !existing)) return;
   if (!(await ctx.gateway.claimOnce(`slack:msg:${message.channel}:${message.ts}`, DEDUPE_TTL_MS))) {
@@ -84,13 +85,6 @@ export async function handleInbound(ctx: SlackContext, rawEvent: unknown): Promi
 }
 
 /** The thread's session, unless it has ended (a new mention then starts a fresh one). */
-async function liveSession(ctx: SlackContext, ref: ThreadRef): Promise<string | undefined> {
-  const id = await ctx.gateway.threadSession(ref);
-  if (!id) return undefined;
-  const summary = await ctx.gateway.session(id);
-  return summary && summary.status !== 'ended' ? id : undefined;
-}
-
 async function startSession(ctx: SlackContext, message: InboundMessage, ref: ThreadRef): Promise<string> {
   const created = await ctx.gateway.startSession({
     owner: message.user,
@@ -100,13 +94,7 @@ async function startSession(ctx: SlackContext, message: InboundMessage, ref: Thr
   });
   // The team is needed later to stream answers to this user (Slack asks for it outside DMs).
   if (message.team) await ctx.gateway.adapterState(PLATFORM).set(created, { team: message.team });
-  const bound = await ctx.gateway.bindThread(ref, created);
-  if (bound === created) return created;
-  // Another gateway bound the thread first; an ended session there is replaced by ours.
-  const summary = await ctx.gateway.session(bound);
-  if (summary && summary.status !== 'ended') return bound;
-  await ctx.gateway.rebindThread(ref, created);
-  return created;
+  return claimThread(ctx.gateway, ref, created);
 }
 
 async function messageText(ctx: SlackContext, message: InboundMessage): Promise<string> {
