@@ -5,13 +5,11 @@ import { ContextWindowExceededError, InterruptedError, LlmError } from '../core/
 import type { MlInternError } from '../core/errors.js';
 import type { LlmProvider, LlmRequest, LlmResponse } from '../core/llm-provider.js';
 import { buildAnthropicPrompt } from './anthropic-messages.js';
+import { sdkLoggerFor, type ProviderLogger } from './anthropic-sdk-logger.js';
+
+export type { ProviderLogger };
 import { ResponseAccumulator } from './anthropic-response.js';
 import { codeForStatus, isRetryableStatus, retryAfterMsOf, sleep } from './anthropic-retry.js';
-
-/** Where retries are reported; pino's `warn(obj, msg)` fits. */
-export interface ProviderLogger {
-  warn(obj: Record<string, unknown>, msg: string): void;
-}
 
 export interface AnthropicProviderOptions {
   apiKey: string;
@@ -285,13 +283,6 @@ export class AnthropicProvider implements LlmProvider {
   private redact(text: string): string {
     return this.apiKey.length >= 8 ? text.split(this.apiKey).join('[redacted]') : text;
   }
-}
-
-function sdkLoggerFor(logger: ProviderLogger): NonNullable<ClientOptions['logger']> {
-  const warn = (message: string, ...rest: unknown[]): void =>
-    logger.warn({ source: 'anthropic-sdk', details: rest }, message);
-  const ignore = (): void => undefined;
-  return { error: warn, warn, info: ignore, debug: ignore };
 }
 
 function messageOf(err: unknown): string {
