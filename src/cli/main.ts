@@ -27,7 +27,12 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     return reportStartupError(err);
   }
-  const logger = loggerFor(settings, args.command === 'chat' || args.command === 'start');
+  // The terminal chat owns the screen, so its logs go to a file; everything else logs to stderr
+  // (a container's log stream), including `start` with chat adapters configured.
+  const env = settings.environment;
+  const terminalChat =
+    args.command === 'chat' || (args.command === 'start' && !env.SLACK_BOT_TOKEN && !env.DISCORD_TOKEN);
+  const logger = loggerFor(settings, terminalChat);
   try {
     const { app, redis } = await connectApp(settings, logger);
     try {
