@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineTool } from '../../src/core/tool-spec.js';
 import { ScriptedProvider } from '../../src/llm/scripted-provider.js';
 import type { App } from '../../src/cli/app.js';
 import { cleanup, testApp, waitForEvent } from '../helpers/test-app.js';
@@ -38,5 +40,44 @@ describe('agent turn over the queue', () => {
     const history = await app.history.load(sessionId);
     expect(history.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
     expect(llm.requests).toHaveLength(2);
+  });
+});
+
+describe('parallel tool calls', () => {
+  it('runs calls that need no approval at the same time, and records results in the calls order', async () => {
+    // Each call waits until both have started: run one after the other, the first would time out.
+    let started = 0;
+    const rendezvous = defineTool({
+      name: 'rendezvous',
+      description: 'Waits for its partner.',
+      parameters: z.object({ name: z.string(), delayMs: z.number() }),
+      sideEffects: false,
+      needsApproval: () => undefined,
+      async execute(args) {
+        started++;
+        const deadline = Date.now() + 2_000;
+        while (started < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+        if (started < 2) return { output: `${args.name} waited alone`, isError: true };
+        await new Promise((r) => setTimeout(r, args.delayMs));
+        return { output: `${args.name} met its partner` };
+      },
+    });
+    const llm = new ScriptedProvider((_req, i) =>
+      i === 0
+        ? {
+            toolCalls: [
+              { id: 'slow', name: 'rendezvous', input: { name: 'first', delayMs: 100 } },
+              { id: 'fast', name: 'rendezvous', input: { name: 'second', delayMs: 0 } },
+            ],
+          }
+        : { text: 'Both done.' },
+    );
+    app = testApp({ llm, extraTools: [rendezvous] });
+    await app.startWorkers();
+    const sessionId = await app.startSession({ owner: 'u1', platform: 'terminal' });
+    await app.operations.submit(sessionId, { type: 'user_input', text: 'go' }, 'u1');
+    await waitForEvent(app, sessionId, (e) => e.type === 'turn_complete');
+    const tools = (await app.history.load(sessionId)).filter((m) => m.role === 'tool');
+    expect(tools.map((m) => m.content)).toEqual(['first met its partner', 'second met its partner']);
   });
 });
