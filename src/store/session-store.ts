@@ -100,10 +100,6 @@ export class SessionStore {
     await this.redis.hset(this.keys.session(id).session, { ...fields, updatedAt: Date.now() });
   }
 
-  async clearFields(id: string, ...fields: string[]): Promise<void> {
-    if (fields.length > 0) await this.redis.hdel(this.keys.session(id).session, ...fields);
-  }
-
   /** Adds one LLM call's usage and cost, and records its prompt size for compaction. */
   async addUsage(id: string, usage: Usage, costUsd: number): Promise<void> {
     const key = this.keys.session(id).session;
