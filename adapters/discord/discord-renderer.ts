@@ -200,7 +200,7 @@ export class DiscordRenderer {
   private async viewOf(sessionId: string): Promise<SessionView | undefined> {
     const existing = this.views.get(sessionId);
     if (existing) return existing;
-    const thread = await this.gateway.threadOf(sessionId);
+    const thread = (await this.gateway.session(sessionId))?.thread;
     if (!thread || thread.platform !== PLATFORM) return undefined;
     const channel = await this.client.channels.fetch(thread.channel).catch(() => null);
     if (!channel || !channel.isSendable()) return undefined;

@@ -1,4 +1,4 @@
-import type { AgentGateway, ThreadRef } from '../../src/core/agent-gateway.js';
+import type { AgentGateway } from '../../src/core/agent-gateway.js';
 import { mayApprove } from './access-policy.js';
 import {
   ApprovalCards,
@@ -48,7 +48,7 @@ export async function mayActOn(
   site: ClickSite,
 ) {
   const summary = sessionId ? await deps.gateway.session(sessionId) : undefined;
-  const thread: ThreadRef | undefined = summary ? await deps.gateway.threadOf(sessionId) : undefined;
+  const thread = summary?.thread;
   if (
     !summary ||
     !thread ||

@@ -231,12 +231,12 @@ export class SlackRenderer {
   private async viewOf(sessionId: string): Promise<SessionView | undefined> {
     const existing = this.views.get(sessionId);
     if (existing) return existing;
-    const thread = await this.options.gateway.threadOf(sessionId);
-    if (!thread || thread.platform !== PLATFORM) return undefined;
-    const [saved, summary] = await Promise.all([
-      this.options.gateway.adapterState(PLATFORM).getAll(sessionId),
+    const [summary, saved] = await Promise.all([
       this.options.gateway.session(sessionId),
+      this.options.gateway.adapterState(PLATFORM).getAll(sessionId),
     ]);
+    const thread = summary?.thread;
+    if (!thread || thread.platform !== PLATFORM) return undefined;
     const partial = { channel: thread.channel, threadTs: thread.thread };
     const view: SessionView = {
       ...partial,
@@ -245,7 +245,7 @@ export class SlackRenderer {
       tools: undefined,
       toolLines: new Map(),
       writer: undefined,
-      recipient: { teamId: saved.team || undefined, userId: summary?.owner },
+      recipient: { teamId: saved.team || undefined, userId: summary.owner },
     };
     this.views.set(sessionId, view);
     return view;

@@ -128,6 +128,9 @@ export class App implements AgentGateway {
       contextTokens: record.contextTokens,
       contextWindow: this.models.contextWindow(record.model),
       replacedBy: record.replacedBy,
+      thread: record.thread
+        ? { platform: record.platform, channel: record.channel, thread: record.thread }
+        : undefined,
     };
   }
 
@@ -160,13 +163,6 @@ export class App implements AgentGateway {
 
   bindThread(ref: ThreadRef, sessionId: string): Promise<string> {
     return this.threads.bindIfAbsent(ref, sessionId);
-  }
-
-  async threadOf(sessionId: string): Promise<ThreadRef | undefined> {
-    const record = await this.sessions.get(sessionId);
-    return record?.thread
-      ? { platform: record.platform, channel: record.channel, thread: record.thread }
-      : undefined;
   }
 
   rebindThread(ref: ThreadRef, sessionId: string): Promise<void> {

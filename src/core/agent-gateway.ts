@@ -21,6 +21,8 @@ export interface SessionSummary {
   contextTokens: number;
   contextWindow: number;
   replacedBy?: string | undefined;
+  /** The chat thread the session was started in (none for terminal sessions). */
+  thread: ThreadRef | undefined;
 }
 
 export interface NewSessionRequest {
@@ -77,8 +79,6 @@ export interface AgentGateway {
   /** Per-session settings changed from chat (`model <id>`, `yolo on|off`); apply from the next operation. */
   configureSession(sessionId: string, settings: { model?: string; yolo?: boolean }): Promise<void>;
   threadSession(ref: ThreadRef): Promise<string | undefined>;
-  /** The chat thread a session was started in. */
-  threadOf(sessionId: string): Promise<ThreadRef | undefined>;
   /** Binds a thread to a session unless it has one; returns the session that holds the thread. */
   bindThread(ref: ThreadRef, sessionId: string): Promise<string>;
   /** Points a thread at another session (its previous one ended). */

@@ -106,7 +106,7 @@ describe('new', () => {
     const fresh = shutdown.replacedBy;
     expect(await app.threads.get(thread)).toBe(fresh);
     expect((await app.session(old))?.status).toBe('ended');
-    expect(await app.session(fresh)).toMatchObject({ owner: 'u', status: 'idle' });
+    expect(await app.session(fresh)).toMatchObject({ owner: 'u', status: 'idle', thread });
     expect(await app.history.load(fresh)).toEqual([]);
     expect(await app.sessions.get(fresh)).toMatchObject({ maxIterations: 7, stream: '0' });
     await waitForEvent(app, fresh, (e) => e.type === 'ready');

@@ -50,6 +50,7 @@ describe('chat input', () => {
       costUsd: 0.123456,
       contextTokens: 50_000,
       contextWindow: 200_000,
+      thread: undefined,
     });
     expect(lines.join('\n')).toBe(
       [
