@@ -2,6 +2,7 @@ import { Client, Events, GatewayIntentBits, Partials, type ClientOptions } from 
 import type { Logger } from 'pino';
 import type { AgentGateway } from '../../src/core/agent-gateway.js';
 import type { AccessLists } from '../shared/access-policy.js';
+import type { Approvers } from '../shared/adapter-context.js';
 import type { DiscordContext } from './discord-context.js';
 import { DiscordRenderer } from './discord-renderer.js';
 import { handleDiscordMessage } from './inbound-handler.js';
@@ -13,7 +14,7 @@ export interface DiscordAdapterOptions {
   /** `DISCORD_API_URL` (no version); discord.js also reads the gateway URL from it. */
   apiUrl?: string;
   access: AccessLists;
-  approvers: 'owner' | 'channel' | readonly string[];
+  approvers: Approvers;
   maxFileBytes: number;
   logger: Logger;
   fetch?: typeof fetch;

@@ -121,13 +121,7 @@ async function openCalls(
 }
 
 function flowDeps(ctx: DiscordContext): ApprovalFlowDeps {
-  return {
-    gateway: ctx.gateway,
-    approvers: ctx.approvers,
-    follow: (id) => ctx.follow(id),
-    mention: DISCORD_STYLE.mention,
-    warn: (details, message) => ctx.logger.warn(details, `discord ${message}`),
-  };
+  return { ...ctx, platform: PLATFORM, mention: DISCORD_STYLE.mention };
 }
 
 /** Ephemeral notes to the clicker, and the approval message edited in place. */

@@ -1,3 +1,5 @@
+import type { Approvers } from './adapter-context.js';
+
 /** Allow-lists from config `access`; an empty list allows everyone. */
 export interface AccessLists {
   workspaces: readonly string[];
@@ -51,11 +53,7 @@ export function accessDenied(
 }
 
 /** Who may decide on approvals: config `approval.approvers` plus, always, the session's owner. */
-export function mayApprove(
-  approvers: 'owner' | 'channel' | readonly string[],
-  owner: string,
-  user: string,
-): boolean {
+export function mayApprove(approvers: Approvers, owner: string, user: string): boolean {
   if (user === owner || approvers === 'channel') return true;
   return Array.isArray(approvers) && approvers.includes(user);
 }

@@ -1,4 +1,5 @@
 import type { AgentGateway } from '../../src/core/agent-gateway.js';
+import type { AdapterContext } from './adapter-context.js';
 import { mayApprove } from './access-policy.js';
 import {
   ApprovalCards,
@@ -28,14 +29,11 @@ export interface ApprovalSurface {
   redraw(calls: readonly CardCall[], decisions: readonly CardDecision[], complete: boolean): Promise<void>;
 }
 
-export interface ApprovalFlowDeps {
-  gateway: AgentGateway;
-  approvers: 'owner' | 'channel' | readonly string[];
-  /** Renders the session again (it may have gone quiet while the card waited). */
-  follow(sessionId: string): Promise<void>;
-  mention(userId: string): string;
-  warn(details: Record<string, unknown>, message: string): void;
-}
+/** The shared context plus how the platform writes a mention. */
+export type ApprovalFlowDeps = Pick<AdapterContext, 'gateway' | 'approvers' | 'follow' | 'logger'> & {
+  platform: string;
+  mention: (userId: string) => string;
+};
 
 /**
  * The clicker may act on this session: it exists, the click happened in the session's own thread
@@ -56,7 +54,10 @@ export async function mayActOn(
     thread.channel !== site.channel ||
     thread.thread !== site.thread
   ) {
-    deps.warn({ sessionId, channel: site.channel, user: site.user }, 'action for another thread refused');
+    deps.logger.warn(
+      { sessionId, channel: site.channel, user: site.user, platform: deps.platform },
+      'action for another thread refused',
+    );
     await surface.tell('That button does not belong to this thread.');
     return false;
   }

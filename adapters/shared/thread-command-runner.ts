@@ -1,5 +1,5 @@
 import { userMessageOf } from '../../src/core/errors.js';
-import type { AgentGateway } from '../../src/core/agent-gateway.js';
+import type { AdapterContext } from './adapter-context.js';
 import { mayApprove } from './access-policy.js';
 import type { ThreadCommand } from './thread-commands.js';
 
@@ -9,13 +9,10 @@ export interface CommandReplies {
   tell(text: string): Promise<void>;
 }
 
-export interface CommandDeps {
-  gateway: AgentGateway;
-  approvers: 'owner' | 'channel' | readonly string[];
-  follow(sessionId: string): Promise<void>;
-  /** The platform's markup for bold text. */
-  bold(text: string): string;
-}
+/** The shared context plus the platform's markup for bold text. */
+export type CommandDeps = Pick<AdapterContext, 'gateway' | 'approvers' | 'follow'> & {
+  bold: (text: string) => string;
+};
 
 /**
  * Runs a thread command (`stop`, `undo`, `compact`, `new`, `status`, `model <id>`, `yolo on|off`),

@@ -6,6 +6,7 @@ import { describeAttachments } from '../shared/attached-files.js';
 import { parseInbound, type InboundMessage } from './inbound-message.js';
 import { DEDUPE_TTL_MS, PLATFORM, type SlackContext } from './slack-context.js';
 import { runThreadCommand } from '../shared/thread-command-runner.js';
+import { SLACK_STYLE } from './card-view.js';
 import { parseThreadCommand } from '../shared/thread-commands.js';
 
 /**
@@ -42,12 +43,7 @@ export async function handleInbound(ctx: SlackContext, rawEvent: unknown): Promi
 
   const command = message.kind === 'thread_reply' ? undefined : parseThreadCommand(message.text);
   if (command) {
-    const deps = {
-      gateway: ctx.gateway,
-      approvers: ctx.approvers,
-      follow: (id: string) => ctx.follow(id),
-      bold: (t: string) => `*${t}*`,
-    };
+    const deps = { ...ctx, bold: SLACK_STYLE.bold };
     await runThreadCommand(deps, command, message.user, existing, {
       say: (text) => reply(ctx, message, text),
       tell: async (text) => {

@@ -8,7 +8,7 @@ import {
   type ClickSite,
 } from '../shared/approval-flow.js';
 import { PLATFORM, type SlackContext } from './slack-context.js';
-import { cardBlocks, feedbackModalView } from './card-view.js';
+import { cardBlocks, feedbackModalView, SLACK_STYLE } from './card-view.js';
 
 /** A button click on one of our messages, reduced to what we act on. Untrusted input. */
 const clickSchema = z.object({
@@ -127,13 +127,7 @@ function allowed(ctx: SlackContext, sessionId: string, where: Where): Promise<bo
 }
 
 function flowDeps(ctx: SlackContext): ApprovalFlowDeps {
-  return {
-    gateway: ctx.gateway,
-    approvers: ctx.approvers,
-    follow: (id) => ctx.follow(id),
-    mention: (id) => `<@${id}>`,
-    warn: (details, message) => ctx.logger.warn(details, `slack ${message}`),
-  };
+  return { ...ctx, platform: PLATFORM, mention: SLACK_STYLE.mention };
 }
 
 function site(where: Where): ClickSite {

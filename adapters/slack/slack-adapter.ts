@@ -3,6 +3,7 @@ import { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { AgentGateway } from '../../src/core/agent-gateway.js';
 import type { AccessLists } from '../shared/access-policy.js';
+import type { Approvers } from '../shared/adapter-context.js';
 import { boltLogger } from './bolt-logger.js';
 import { handleInbound } from './inbound-handler.js';
 import { handleClick, handleFeedback } from './interaction-handler.js';
@@ -20,7 +21,7 @@ export interface SlackAdapterOptions {
   /** `SLACK_API_URL`, with its trailing slash. */
   apiUrl?: string;
   access: AccessLists;
-  approvers: 'owner' | 'channel' | readonly string[];
+  approvers: Approvers;
   /** Use Slack's streaming messages (chat.startStream) instead of post-then-edit. */
   streaming: boolean;
   maxFileBytes: number;

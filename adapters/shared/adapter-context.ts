@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import type { AgentGateway } from '../../src/core/agent-gateway.js';
+import type { AccessLists } from './access-policy.js';
+
+/** Who may decide on approvals (config `approval.approvers`). */
+export type Approvers = 'owner' | 'channel' | readonly string[];
+
+/** What every chat adapter's handlers share, built once by the adapter; platforms add their client. */
+export interface AdapterContext {
+  gateway: AgentGateway;
+  access: AccessLists;
+  approvers: Approvers;
+  /** Starts rendering a session's events into its thread. */
+  follow: (sessionId: string) => Promise<void>;
+  logger: Logger;
+  /** Attached text files larger than this are named to the model, not read. */
+  maxFileBytes: number;
+  fetch: typeof fetch;
+}
+
+/** How long an inbound message id is remembered (platforms redeliver for up to about an hour). */
+export const DEDUPE_TTL_MS = 2 * 60 * 60 * 1000;
