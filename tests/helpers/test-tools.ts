@@ -47,3 +47,20 @@ export const echoTool = defineTool({
   needsApproval: () => undefined,
   execute: (args) => Promise.resolve({ output: `echo: ${args.text}` }),
 });
+
+/** A tool that always asks first, and records each flavor it really ran with. */
+export function gpuJobTool(): { spec: AnyToolSpec; runs: string[] } {
+  const runs: string[] = [];
+  const spec = defineTool({
+    name: 'launch_gpu_job',
+    description: 'Launches a training job on a GPU.',
+    parameters: z.object({ flavor: z.string() }),
+    sideEffects: true,
+    needsApproval: () => 'launches a paid GPU job',
+    execute: (args) => {
+      runs.push(args.flavor);
+      return Promise.resolve({ output: `job started on ${args.flavor}` });
+    },
+  });
+  return { spec, runs };
+}

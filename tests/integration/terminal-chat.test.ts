@@ -1,11 +1,10 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runChat } from '../../adapters/terminal/chat.js';
 import type { App } from '../../src/cli/app.js';
 import type { LlmRequest } from '../../src/core/llm-provider.js';
-import { defineTool } from '../../src/core/tool-spec.js';
 import { ScriptedProvider, type ScriptedReply } from '../../src/llm/scripted-provider.js';
+import { gpuJobTool } from '../helpers/test-tools.js';
 import { cleanup, testApp } from '../helpers/test-app.js';
 
 class Capture extends Writable {
@@ -16,18 +15,8 @@ class Capture extends Writable {
   }
 }
 
-const gpuRuns: string[] = [];
-const gpuJobTool = defineTool({
-  name: 'launch_gpu_job',
-  description: 'Launches a training job on a GPU.',
-  parameters: z.object({ flavor: z.string() }),
-  sideEffects: true,
-  needsApproval: () => 'launches a paid GPU job',
-  execute: (args) => {
-    gpuRuns.push(args.flavor);
-    return Promise.resolve({ output: `job started on ${args.flavor}` });
-  },
-});
+const gpu = gpuJobTool();
+const gpuRuns = gpu.runs;
 
 let app: App | undefined;
 afterEach(async () => {
@@ -38,7 +27,7 @@ afterEach(async () => {
 
 async function startApp(script: (req: LlmRequest, i: number) => ScriptedReply) {
   const llm = new ScriptedProvider(script);
-  app = testApp({ llm, extraTools: [gpuJobTool] });
+  app = testApp({ llm, extraTools: [gpu.spec] });
   await app.startWorkers();
   return { app, llm };
 }

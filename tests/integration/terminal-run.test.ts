@@ -1,12 +1,11 @@
 import { Writable } from 'node:stream';
-import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HEADLESS_REFUSAL, runHeadless } from '../../adapters/terminal/headless-run.js';
 import type { App } from '../../src/cli/app.js';
 import { LlmError } from '../../src/core/errors.js';
-import { defineTool } from '../../src/core/tool-spec.js';
 import { ScriptedProvider, type ScriptedReply } from '../../src/llm/scripted-provider.js';
 import type { LlmRequest } from '../../src/core/llm-provider.js';
+import { gpuJobTool } from '../helpers/test-tools.js';
 import { cleanup, testApp } from '../helpers/test-app.js';
 
 class Capture extends Writable {
@@ -15,23 +14,6 @@ class Capture extends Writable {
     this.text += chunk.toString();
     done();
   }
-}
-
-/** A tool that always asks first, and counts how often it really ran. */
-function gpuJobTool() {
-  const runs: string[] = [];
-  const spec = defineTool({
-    name: 'launch_gpu_job',
-    description: 'Launches a training job on a GPU.',
-    parameters: z.object({ flavor: z.string() }),
-    sideEffects: true,
-    needsApproval: () => 'launches a paid GPU job',
-    execute: (args) => {
-      runs.push(args.flavor);
-      return Promise.resolve({ output: `job started on ${args.flavor}` });
-    },
-  });
-  return { spec, runs };
 }
 
 /** The tool result the model saw in its latest request. */
