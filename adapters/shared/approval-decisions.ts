@@ -35,12 +35,14 @@ export class ApprovalCards {
     sessionId: string,
     cardTs: string,
   ): Promise<{ calls: CardCall[]; decisions: CardDecision[] } | undefined> {
-    const all = await this.state.getAll(sessionId);
-    const raw = all[cardFieldOf(cardTs)];
+    // Only this card's fields: a session's state holds every card it ever showed.
+    const raw = await this.state.get(sessionId, cardFieldOf(cardTs));
     if (raw === undefined) return undefined;
     const calls = z.array(cardCallSchema).parse(JSON.parse(raw));
-    const decisions = calls.flatMap((c) => {
-      const d = all[decisionFieldOf(cardTs, c.toolCallId)];
+    const fields = calls.map((c) => decisionFieldOf(cardTs, c.toolCallId));
+    const found = await this.state.getMany(sessionId, fields);
+    const decisions = fields.flatMap((f) => {
+      const d = found[f];
       return d === undefined ? [] : [cardDecisionSchema.parse(JSON.parse(d))];
     });
     return { calls, decisions };

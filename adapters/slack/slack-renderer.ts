@@ -233,7 +233,7 @@ export class SlackRenderer {
     if (existing) return existing;
     const [summary, saved] = await Promise.all([
       this.options.gateway.session(sessionId),
-      this.options.gateway.adapterState(PLATFORM).getAll(sessionId),
+      this.options.gateway.adapterState(PLATFORM).getMany(sessionId, ['status', 'plan', 'team']),
     ]);
     const thread = summary?.thread;
     if (!thread || thread.platform !== PLATFORM) return undefined;

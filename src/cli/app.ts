@@ -202,7 +202,11 @@ export class App implements AgentGateway {
     const key = (sessionId: string) => `${this.keys.session(sessionId).session}:adapter:${adapter}`;
     return {
       get: async (sessionId, field) => (await this.redis.hget(key(sessionId), field)) ?? undefined,
-      getAll: (sessionId) => this.redis.hgetall(key(sessionId)),
+      getMany: async (sessionId, fields) => {
+        if (fields.length === 0) return {};
+        const values = await this.redis.hmget(key(sessionId), ...fields);
+        return Object.fromEntries(fields.flatMap((f, i) => (values[i] == null ? [] : [[f, values[i]]])));
+      },
       set: async (sessionId, fields) => {
         await this.redis.hset(key(sessionId), fields);
       },

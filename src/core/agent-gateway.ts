@@ -61,7 +61,8 @@ export interface EventSubscription {
 /** Small per-session key/value state an adapter keeps in Redis (message ids it edits, card state). */
 export interface AdapterStateStore {
   get(sessionId: string, field: string): Promise<string | undefined>;
-  getAll(sessionId: string): Promise<Record<string, string>>;
+  /** The named fields that are set (a session's state grows with its cards: never read it whole). */
+  getMany(sessionId: string, fields: readonly string[]): Promise<Record<string, string>>;
   set(sessionId: string, fields: Record<string, string>): Promise<void>;
   delete(sessionId: string, ...fields: string[]): Promise<void>;
 }
