@@ -1,23 +1,14 @@
 import { Client, Events, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
-import type { Logger } from 'pino';
-import type { AgentGateway } from '../../src/core/agent-gateway.js';
-import type { AccessLists } from '../shared/access-policy.js';
-import type { Approvers } from '../shared/adapter-context.js';
+import { adapterContext, type AdapterOptions } from '../shared/adapter-context.js';
 import type { DiscordContext } from './discord-context.js';
 import { DiscordRenderer } from './discord-renderer.js';
 import { handleDiscordMessage } from './inbound-handler.js';
 import { handleInteraction } from './interaction-handler.js';
 
-export interface DiscordAdapterOptions {
-  gateway: AgentGateway;
+export interface DiscordAdapterOptions extends AdapterOptions {
   token: string;
   /** `DISCORD_API_URL` (no version); discord.js also reads the gateway URL from it. */
   apiUrl?: string;
-  access: AccessLists;
-  approvers: Approvers;
-  maxFileBytes: number;
-  logger: Logger;
-  fetch?: typeof fetch;
   /** How long login may take before it counts as failed. */
   loginTimeoutMs?: number;
 }
@@ -63,15 +54,10 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     (id) => subscription.unfollow(id),
   );
   const ctx: DiscordContext = {
-    gateway: options.gateway,
+    ...adapterContext(options, (id) => subscription.follow(id)),
     client: ready,
-    access: options.access,
-    approvers: options.approvers,
-    follow: (id) => subscription.follow(id),
-    logger,
-    maxFileBytes: options.maxFileBytes,
-    fetch: options.fetch ?? fetch,
   };
+
   // Used by the callbacks above, which only run once events flow.
   const subscription = await options.gateway.subscribe('discord', (sessionId, events) =>
     renderer.render(sessionId, events),

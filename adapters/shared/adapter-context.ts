@@ -20,3 +20,29 @@ export interface AdapterContext {
 
 /** How long an inbound message id is remembered (platforms redeliver for up to about an hour). */
 export const DEDUPE_TTL_MS = 2 * 60 * 60 * 1000;
+
+/** The options every chat adapter takes; platforms add their tokens and URLs. */
+export interface AdapterOptions {
+  gateway: AgentGateway;
+  access: AccessLists;
+  approvers: Approvers;
+  maxFileBytes: number;
+  logger: Logger;
+  fetch?: typeof fetch;
+}
+
+/** The shared part of a handler context, following sessions through the adapter's subscription. */
+export function adapterContext(
+  options: AdapterOptions,
+  follow: (sessionId: string) => Promise<void>,
+): AdapterContext {
+  return {
+    gateway: options.gateway,
+    access: options.access,
+    approvers: options.approvers,
+    follow,
+    logger: options.logger,
+    maxFileBytes: options.maxFileBytes,
+    fetch: options.fetch ?? fetch,
+  };
+}

@@ -1,17 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
-import type { Logger } from 'pino';
-import type { AgentGateway } from '../../src/core/agent-gateway.js';
-import type { AccessLists } from '../shared/access-policy.js';
-import type { Approvers } from '../shared/adapter-context.js';
+import { adapterContext, type AdapterOptions } from '../shared/adapter-context.js';
 import { boltLogger } from './bolt-logger.js';
 import { handleInbound } from './inbound-handler.js';
 import { handleClick, handleFeedback } from './interaction-handler.js';
 import type { SlackContext } from './slack-context.js';
 import { SlackRenderer } from './slack-renderer.js';
 
-export interface SlackAdapterOptions {
-  gateway: AgentGateway;
+export interface SlackAdapterOptions extends AdapterOptions {
   botToken: string;
   /** Socket Mode when set (no public URL needed). */
   appToken?: string;
@@ -20,13 +16,8 @@ export interface SlackAdapterOptions {
   port?: number;
   /** `SLACK_API_URL`, with its trailing slash. */
   apiUrl?: string;
-  access: AccessLists;
-  approvers: Approvers;
   /** Use Slack's streaming messages (chat.startStream) instead of post-then-edit. */
   streaming: boolean;
-  maxFileBytes: number;
-  logger: Logger;
-  fetch?: typeof fetch;
 }
 
 export interface RunningSlackAdapter {
@@ -74,17 +65,12 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
     unfollow: (id) => subscription.unfollow(id),
   });
   const ctx: SlackContext = {
-    gateway: options.gateway,
+    ...adapterContext(options, (id) => subscription.follow(id)),
     client: app.client,
     botUserId,
     botToken: options.botToken,
-    access: options.access,
-    approvers: options.approvers,
-    follow: (id) => subscription.follow(id),
-    logger,
-    maxFileBytes: options.maxFileBytes,
-    fetch: options.fetch ?? fetch,
   };
+
   // Used by the callbacks above, which only run once the app has started.
   const subscription = await options.gateway.subscribe('slack', (sessionId, events) =>
     renderer.render(sessionId, events),
