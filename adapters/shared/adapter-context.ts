@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AgentGateway } from '../../src/core/agent-gateway.js';
+import { noopMetrics, type Metrics } from '../../src/core/metrics.js';
 import type { AccessLists } from './access-policy.js';
 
 /** Who may decide on approvals (config `approval.approvers`). */
@@ -16,6 +17,10 @@ export interface AdapterContext {
   /** Attached text files larger than this are named to the model, not read. */
   maxFileBytes: number;
   fetch: typeof fetch;
+  /** Counts chat API calls, retries and 429s. */
+  metrics: Metrics;
+  /** The process's one redaction function: every text sent to the platform goes through it. */
+  redact: (text: string) => string;
 }
 
 /** How long an inbound message id is remembered (platforms redeliver for up to about an hour). */
@@ -29,6 +34,8 @@ export interface AdapterOptions {
   maxFileBytes: number;
   logger: Logger;
   fetch?: typeof fetch;
+  metrics?: Metrics;
+  redact?: (text: string) => string;
 }
 
 /** The shared part of a handler context, following sessions through the adapter's subscription. */
@@ -44,5 +51,7 @@ export function adapterContext(
     logger: options.logger,
     maxFileBytes: options.maxFileBytes,
     fetch: options.fetch ?? fetch,
+    metrics: options.metrics ?? noopMetrics,
+    redact: options.redact ?? ((text) => text),
   };
 }

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
+import type { HttpService } from '../../src/http/http-service.js';
 import { adapterContext, type AdapterOptions } from '../shared/adapter-context.js';
 import { boltLogger } from './bolt-logger.js';
 import { handleInbound } from './inbound-handler.js';
@@ -14,6 +15,11 @@ export interface SlackAdapterOptions extends AdapterOptions {
   /** HTTP mode (`/slack/events` on `port`) when set and there is no app token. */
   signingSecret?: string;
   port?: number;
+  /**
+   * The process's HTTP server (shared with `/healthz`, `/readyz`, `/metrics`): in HTTP mode the
+   * adapter mounts `/slack/events` on it instead of listening on `port` itself.
+   */
+  http?: HttpService;
   /** `SLACK_API_URL`, with its trailing slash. */
   apiUrl?: string;
   /** Use Slack's streaming messages (chat.startStream) instead of post-then-edit. */

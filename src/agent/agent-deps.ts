@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Metrics } from '../core/metrics.js';
 import type { Config } from '../config/schema.js';
 import type { LlmProvider } from '../core/llm-provider.js';
 import type { ToolStateStore } from '../core/tool-spec.js';
@@ -33,6 +34,7 @@ export interface AgentDeps {
   resolveModel(name: string): ResolvedModel;
   toolState(sessionId: string): ToolStateStore;
   logger: Logger;
+  metrics: Metrics;
   /** Redacts secrets from anything that goes to the thread or the logs. */
   redact: (text: string) => string;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OperationEnvelope } from '../core/operations.js';
+import type { OperationOutcome } from '../core/events.js';
 import { userMessageOf } from '../core/errors.js';
 import type { SessionRecord } from '../store/session-store.js';
 import type { OperationHandler } from '../queue/drain-worker.js';
@@ -7,7 +8,7 @@ import { emitEvent, type AgentDeps } from './agent-deps.js';
 import { compactHistory } from './compaction.js';
 import { danglingToolCalls, lastUserTurnIndex } from './history-queries.js';
 import { abandonCalls } from './tool-batch.js';
-import { runTurn, type Turn } from './turn-loop.js';
+import { runTurn, type Turn, type TurnOutcome } from './turn-loop.js';
 
 /** A worker gives up on an operation that crashed this many workers (a poison operation). */
 const MAX_OPERATION_ATTEMPTS = 3;
@@ -33,6 +34,7 @@ export class AgentRuntime implements OperationHandler {
         code: 'session_ended',
         message: 'This session has ended; start a new one.',
       });
+      await this.complete(envelope, 'ended');
       return 'done';
     }
     const resuming = session.currentOp === envelope.id;
@@ -48,6 +50,7 @@ export class AgentRuntime implements OperationHandler {
         message: 'That request failed several times in a row and was dropped. Please try again.',
       });
       await deps.sessions.update(sessionId, { status: 'idle' });
+      await this.complete(envelope, 'error');
       return 'done';
     }
     // Independent writes and the cancel check are sent together: one round trip of waiting, not three.
@@ -60,18 +63,33 @@ export class AgentRuntime implements OperationHandler {
       }),
       resuming ? undefined : emitEvent(deps, sessionId, { type: 'processing', opType: op.type }),
     ]);
+    const started = performance.now();
+    let outcome: OperationOutcome | 'yielded';
     try {
-      return await this.dispatch(envelope, session, resuming, watch.signal, stop);
+      outcome = await this.dispatch(envelope, session, resuming, watch.signal, stop);
     } catch (err) {
       if (stop.aborted) return 'yielded';
       deps.logger.error({ err, sessionId, op: op.type }, 'operation failed');
       const { code, message } = userMessageOf(err);
-      await emitEvent(deps, sessionId, { type: 'error', code, message: deps.redact(message) });
+      await emitEvent(deps, sessionId, { type: 'error', code, message });
       await deps.sessions.update(sessionId, { status: 'idle' });
-      return 'done';
+      outcome = 'error';
     } finally {
       watch.dispose();
     }
+    if (outcome === 'yielded') return 'yielded';
+    deps.metrics.operationFinished(op.type, outcome, (performance.now() - started) / 1000);
+    await this.complete(envelope, outcome);
+    return 'done';
+  }
+
+  private async complete(envelope: OperationEnvelope, outcome: OperationOutcome): Promise<void> {
+    await emitEvent(this.deps, envelope.sessionId, {
+      type: 'operation_complete',
+      opId: envelope.id,
+      opType: envelope.op.type,
+      outcome,
+    });
   }
 
   async rejectMalformed(sessionId: string, reason: string): Promise<void> {
@@ -88,7 +106,7 @@ export class AgentRuntime implements OperationHandler {
     resuming: boolean,
     cancel: AbortSignal,
     stop: AbortSignal,
-  ): Promise<'done' | 'yielded'> {
+  ): Promise<TurnOutcome | 'error'> {
     const { deps } = this;
     const { sessionId, op } = envelope;
     switch (op.type) {
@@ -126,7 +144,7 @@ export class AgentRuntime implements OperationHandler {
             code: 'nothing_pending',
             message: 'Those calls are no longer waiting for approval.',
           });
-          return 'done';
+          return 'error';
         }
         for (const d of decisions.values()) {
           const call = pending.get(d.toolCallId)!.toolCall;
@@ -142,7 +160,8 @@ export class AgentRuntime implements OperationHandler {
       }
       case 'compact': {
         const turn = this.newTurn(session, await deps.history.load(sessionId), cancel, stop, new Map());
-        if ((await compactHistory(deps, turn)) === 'compacted') await this.idle(sessionId);
+        if ((await compactHistory(deps, turn)) === 'ended') return 'ended';
+        await this.idle(sessionId);
         return 'done';
       }
       case 'undo':
@@ -152,7 +171,7 @@ export class AgentRuntime implements OperationHandler {
       case 'shutdown':
         await deps.sessions.update(sessionId, { status: 'ended' });
         await emitEvent(deps, sessionId, { type: 'shutdown' });
-        return 'done';
+        return 'ended';
       case 'interrupt':
         return 'done'; // never queued: interrupts go through the cancel flag
     }
@@ -190,7 +209,7 @@ export class AgentRuntime implements OperationHandler {
   }
 
   /** `new`: a fresh session takes over the thread; the old one ends and points to it. */
-  private async startFresh(session: SessionRecord): Promise<'done'> {
+  private async startFresh(session: SessionRecord): Promise<'ended'> {
     const { deps } = this;
     const id = randomUUID();
     await deps.sessions.create({
@@ -214,7 +233,7 @@ export class AgentRuntime implements OperationHandler {
     }
     await deps.sessions.update(session.id, { status: 'ended', replacedBy: id });
     await emitEvent(deps, session.id, { type: 'shutdown', replacedBy: id });
-    return 'done';
+    return 'ended';
   }
 
   private async idle(sessionId: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { ApprovalDecision } from '../core/operations.js';
 import type { ChatMessage } from '../core/messages.js';
-import type { Usage } from '../core/events.js';
+import type { OperationOutcome, Usage } from '../core/events.js';
 import { ContextWindowExceededError, InterruptedError } from '../core/errors.js';
 import type { SessionRecord } from '../store/session-store.js';
 import { openTodos } from '../tools/plan-tool.js';
@@ -28,7 +28,8 @@ export interface Turn {
   costUsd: number;
 }
 
-export type TurnOutcome = 'done' | 'yielded';
+/** How a turn ended (see `OperationOutcome`), or `yielded`: stopped midway for another worker to resume. */
+export type TurnOutcome = Exclude<OperationOutcome, 'error'> | 'yielded';
 
 /**
  * The agent loop of the reference agent: LLM call → tool calls → results, until the model answers
@@ -65,7 +66,7 @@ export async function runTurn(deps: AgentDeps, turn: Turn): Promise<TurnOutcome>
             reason: w.reason,
           })),
         });
-        return 'done';
+        return 'awaiting_approval';
       }
       if (turn.stop.aborted && !turn.cancel.aborted) return 'yielded';
       continue;
@@ -81,7 +82,7 @@ export async function runTurn(deps: AgentDeps, turn: Turn): Promise<TurnOutcome>
     }
 
     if (shouldCompact(deps, turn)) {
-      if ((await compactHistory(deps, turn)) === 'ended') return 'done';
+      if ((await compactHistory(deps, turn)) === 'ended') return 'ended';
     }
     const note = detectDoomLoop(turn.history) ?? repeatedMalformedNote(turn.history);
     if (note) await appendNote(deps, turn, note);
@@ -90,7 +91,7 @@ export async function runTurn(deps: AgentDeps, turn: Turn): Promise<TurnOutcome>
     const response = await callModel(deps, turn);
     if (response === 'interrupted')
       return turn.stop.aborted && !turn.cancel.aborted ? 'yielded' : finishInterrupted(deps, turn);
-    if (response === 'ended') return 'done';
+    if (response === 'ended') return 'ended';
 
     const assistant: ChatMessage = {
       role: 'assistant',
@@ -212,7 +213,7 @@ async function finishTurn(
       costUsd: turn.costUsd,
     }),
   ]);
-  return 'done';
+  return reason;
 }
 
 /** Gives every unanswered call a result so the history stays valid, then reports the interrupt. */
@@ -227,5 +228,5 @@ async function finishInterrupted(deps: AgentDeps, turn: Turn): Promise<TurnOutco
     deps.sessions.update(turn.session.id, { status: 'idle' }),
     emitEvent(deps, turn.session.id, { type: 'interrupted' }),
   ]);
-  return 'done';
+  return 'interrupted';
 }

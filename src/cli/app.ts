@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { LlmProvider } from '../core/llm-provider.js';
 import type { AnyToolSpec } from '../core/tool-spec.js';
+import { noopMetrics, type Metrics } from '../core/metrics.js';
 import type { Operation, OperationEnvelope } from '../core/operations.js';
 import type {
   AdapterStateStore,
@@ -49,6 +50,8 @@ export interface AppOptions {
   /** Tools on top of the built-in ones. */
   extraTools?: readonly AnyToolSpec[];
   redact?: (text: string) => string;
+  /** What the runtime counts (Prometheus on `/metrics`); nothing is counted when absent. */
+  metrics?: Metrics;
 }
 
 /**
@@ -67,6 +70,7 @@ export class App implements AgentGateway {
   readonly cancel: CancelFlags;
   readonly operations: OperationQueue;
   readonly registry: ToolRegistry;
+  readonly metrics: Metrics;
   private readonly queue: Queue<DrainJobData>;
   private readonly subscriber: Redis;
   private readonly extraConnections: Redis[] = [];
@@ -77,6 +81,7 @@ export class App implements AgentGateway {
   constructor(readonly options: AppOptions) {
     const { config, redisUrl } = options;
     this.keys = new KeySpace(config.redis.prefix);
+    this.metrics = options.metrics ?? noopMetrics;
     this.redis = connectRedis(redisUrl, 'ml-intern-bot');
     this.subscriber = connectRedis(redisUrl, 'ml-intern-bot:cancel');
     this.sessions = new SessionStore(this.redis, this.keys);
@@ -261,6 +266,7 @@ export class App implements AgentGateway {
       resolveModel: (name) => this.models.resolve(name),
       toolState: (sessionId) => redisToolState(this.redis, this.keys, sessionId),
       logger: this.options.logger,
+      metrics: this.metrics,
       redact,
     };
   }

@@ -42,6 +42,21 @@ const pendingCallSchema = z.object({
 });
 export type PendingCallSummary = z.infer<typeof pendingCallSchema>;
 
+/**
+ * How an operation ended: `done` (finished), `awaiting_approval` (paused for a human),
+ * `interrupted`, `max_iterations` (stopped at the iteration limit), `ended` (the session ended:
+ * `shutdown`, `new`, a failed compaction) or `error` (an error event says why).
+ */
+export const operationOutcomeSchema = z.enum([
+  'done',
+  'awaiting_approval',
+  'interrupted',
+  'max_iterations',
+  'ended',
+  'error',
+]);
+export type OperationOutcome = z.infer<typeof operationOutcomeSchema>;
+
 export const eventBodySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('processing'), opType: z.string() }),
   z.object({ type: z.literal('ready') }),
@@ -83,6 +98,16 @@ export const eventBodySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('undo_complete'), removed: z.number().int().nonnegative() }),
   /** The session ended; `replacedBy` names the session that took over its thread (`new`). */
   z.object({ type: z.literal('shutdown'), replacedBy: z.string().optional() }),
+  /**
+   * The last event of every operation a worker handled: what renderers and clients wait for instead
+   * of inferring the end from the other events. `opId` is the envelope id `submit` returned.
+   */
+  z.object({
+    type: z.literal('operation_complete'),
+    opId: z.string(),
+    opType: z.string(),
+    outcome: operationOutcomeSchema,
+  }),
 ]);
 export type EventBody = z.infer<typeof eventBodySchema>;
 export type EventType = EventBody['type'];
