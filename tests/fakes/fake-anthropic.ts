@@ -299,6 +299,30 @@ export function apiKeyOf(headers: IncomingHttpHeaders): string | undefined {
   return match?.[1];
 }
 
+/** The models `GET /v1/models` lists (one page, as the real API pages them). */
+export const FAKE_MODELS = ['claude-sonnet-4-5', 'claude-haiku-4-5'] as const;
+
+/** `GET /v1/models`: the key is checked as on `/v1/messages` (what `doctor` relies on). */
+function listModels(req: IncomingMessage, res: ServerResponse, expectedKey: string | undefined): void {
+  const key = apiKeyOf(req.headers);
+  if (key === undefined || (expectedKey !== undefined && key !== expectedKey)) {
+    sendJson(res, 401, errorBody(401, 'authentication_error', 'invalid x-api-key'));
+    return;
+  }
+  const data = FAKE_MODELS.map((id) => ({
+    type: 'model',
+    id,
+    display_name: id,
+    created_at: '2025-01-01T00:00:00Z',
+  }));
+  sendJson(res, 200, {
+    data,
+    has_more: false,
+    first_id: data[0]?.id ?? null,
+    last_id: data.at(-1)?.id ?? null,
+  });
+}
+
 export interface FakeAnthropicOptions {
   /** When set, any other key gets a 401 (as the real API does); otherwise any key is accepted. */
   apiKey?: string;
@@ -316,6 +340,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     requests.push({ method: req.method ?? '', path, headers: req.headers, body, receivedAt: Date.now() });
 
+    if (req.method === 'GET' && path === '/v1/models') {
+      listModels(req, res, options.apiKey);
+      return;
+    }
     if (req.method !== 'POST' || path !== '/v1/messages') {
       sendJson(res, 404, errorBody(404, 'not_found_error', `fake-anthropic: no route ${req.method} ${path}`));
       return;
