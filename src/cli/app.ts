@@ -101,6 +101,8 @@ export class App implements AgentGateway {
       logger: options.logger,
       anthropic: options.anthropic,
       llm: options.llm,
+      metrics: this.metrics,
+      redact: options.redact,
     });
   }
 

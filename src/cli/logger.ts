@@ -1,8 +1,12 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 /**
  * The process logger: JSON lines on stderr (or a file, for the interactive chat whose screen
- * belongs to the user). Secrets are redacted by the caller-supplied function on every message.
+ * belongs to the user).
+ *
+ * Redaction runs on each finished line, after pino's serializers: an `err` keeps its type, message,
+ * code, stack and cause (an Error stringified before serializing would be `{}`), and a secret is
+ * caught wherever it sits in the line, message, bindings or error alike.
  */
 export function createLogger(options: {
   level: string;
@@ -11,29 +15,21 @@ export function createLogger(options: {
 }): Logger {
   const destination = options.file
     ? pino.destination({ dest: options.file, mkdir: true, sync: true })
-    : pino.destination(2);
-  const redact = options.redact;
+    : pino.destination({ dest: 2, sync: true });
   return pino(
     {
       level: options.level,
       base: { pid: process.pid },
-      ...(redact
-        ? {
-            hooks: {
-              logMethod(args, method) {
-                method.apply(
-                  this,
-                  args.map((a) => (typeof a === 'string' ? redact(a) : a)) as Parameters<typeof method>,
-                );
-              },
-            },
-            formatters: {
-              log: (object: Record<string, unknown>) =>
-                JSON.parse(redact(JSON.stringify(object))) as Record<string, unknown>,
-            },
-          }
-        : {}),
+      serializers: { err: pino.stdSerializers.errWithCause, error: pino.stdSerializers.errWithCause },
     },
-    destination,
+    options.redact ? redactingStream(destination, options.redact) : destination,
   );
+}
+
+/** A destination that redacts each line before it is written. */
+export function redactingStream(
+  inner: DestinationStream,
+  redact: (text: string) => string,
+): DestinationStream {
+  return { write: (line: string) => inner.write(redact(line)) };
 }

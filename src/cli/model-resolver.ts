@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { LlmProvider } from '../core/llm-provider.js';
 import { MlInternError } from '../core/errors.js';
+import type { Metrics } from '../core/metrics.js';
 import type { ResolvedModel } from '../agent/agent-deps.js';
 import { AnthropicProvider } from '../llm/anthropic-provider.js';
 import { contextWindowOf, costOf, parseModelName } from '../llm/model-catalog.js';
@@ -20,6 +21,8 @@ export class ModelResolver {
       anthropic?: { apiKey?: string; baseURL?: string } | undefined;
       /** Replaces the provider for every model (the scripted LLM of tests and the benchmark). */
       llm?: LlmProvider | undefined;
+      metrics?: Metrics | undefined;
+      redact?: ((text: string) => string) | undefined;
     },
   ) {}
 
@@ -55,7 +58,10 @@ export class ModelResolver {
       ...(anthropic.baseURL ? { baseURL: anthropic.baseURL } : {}),
       maxRetries: config.llm.maxRetries,
       timeoutMs: config.llm.timeoutMs,
+      maxRetryAfterMs: config.llm.maxRetryAfterMs,
       logger,
+      ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
+      ...(this.options.redact ? { redact: this.options.redact } : {}),
     });
     return this.anthropic;
   }

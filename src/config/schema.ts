@@ -21,6 +21,11 @@ export const configSchema = z.strictObject({
     .strictObject({
       maxRetries: z.number().int().min(0).max(20).default(6),
       timeoutMs: z.number().int().min(1_000).default(600_000),
+      /**
+       * A `retry-after` longer than this is not waited out: the call fails at once with the wait
+       * in its message (a worker should not sit on a turn for an hour).
+       */
+      maxRetryAfterMs: z.number().int().min(0).max(3_600_000).default(60_000),
     })
     .prefault({}),
   approval: z

@@ -3,6 +3,7 @@ import type { ClientOptions } from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages';
 import { ContextWindowExceededError, InterruptedError, LlmError } from '../core/errors.js';
 import type { MlInternError } from '../core/errors.js';
+import { noopMetrics, type Metrics } from '../core/metrics.js';
 import type { LlmProvider, LlmRequest, LlmResponse } from '../core/llm-provider.js';
 import { buildAnthropicPrompt } from './anthropic-messages.js';
 import { sdkLoggerFor, type ProviderLogger } from './anthropic-sdk-logger.js';
@@ -26,6 +27,10 @@ export interface AnthropicProviderOptions {
   retryMaxMs?: number;
   /** A `retry-after` longer than this (ms) is not waited out: the error is thrown at once. Default 60000. */
   maxRetryAfterMs?: number;
+  /** Counts calls, retries and 429s (service `anthropic`). */
+  metrics?: Metrics;
+  /** The process's redactor; without it, only the API key itself is removed from error messages. */
+  redact?: (text: string) => string;
 }
 
 /** The SDK's error as it is built: status and headers are absent for errors inside a stream. */
@@ -74,6 +79,8 @@ export class AnthropicProvider implements LlmProvider {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly maxRetryAfterMs: number;
+  private readonly metrics: Metrics;
+  private readonly redactor: ((text: string) => string) | undefined;
 
   constructor(options: AnthropicProviderOptions) {
     this.apiKey = options.apiKey;
@@ -83,6 +90,8 @@ export class AnthropicProvider implements LlmProvider {
     this.retryBaseMs = options.retryBaseMs ?? 500;
     this.retryMaxMs = options.retryMaxMs ?? 8_000;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
+    this.metrics = options.metrics ?? noopMetrics;
+    this.redactor = options.redact;
     const clientOptions: ClientOptions = {
       apiKey: options.apiKey,
       maxRetries: 0,
@@ -114,11 +123,15 @@ export class AnthropicProvider implements LlmProvider {
       if (signal.aborted) throw new InterruptedError();
       const progress = { textEmitted: false };
       try {
-        return await this.attempt(params, emit, signal, progress);
+        const response = await this.attempt(params, emit, signal, progress);
+        this.metrics.apiCall('anthropic', 'messages', 'ok');
+        return response;
       } catch (err) {
         if (signal.aborted || err instanceof InterruptedError) throw new InterruptedError();
         if (err instanceof CallbackError) throw err.cause;
         const failure = this.classify(err);
+        const status = failure.error instanceof LlmError ? failure.error.status : undefined;
+        this.metrics.apiCall('anthropic', 'messages', status === 429 ? 'rate_limited' : 'error');
         if (progress.textEmitted) {
           // Chunks already went out; a second attempt would show the user a different answer.
           throw new LlmError(`the response stream failed after text was shown (${failure.error.message})`, {
@@ -130,7 +143,9 @@ export class AnthropicProvider implements LlmProvider {
           });
         }
         const waitTooLong = failure.retryAfterMs !== undefined && failure.retryAfterMs > this.maxRetryAfterMs;
-        if (!failure.retryable || attempt >= this.maxRetries || waitTooLong) throw failure.error;
+        if (waitTooLong) throw this.waitTooLong(failure);
+        if (!failure.retryable || attempt >= this.maxRetries) throw failure.error;
+        this.metrics.apiRetry('anthropic');
         const delayMs = failure.retryAfterMs ?? this.backoffMs(attempt);
         this.logger?.warn(
           {
@@ -279,9 +294,24 @@ export class AnthropicProvider implements LlmProvider {
     return ceiling * (1 - Math.random() * 0.25);
   }
 
+  /** The server asked for a longer wait than `llm.maxRetryAfterMs` allows: say so, do not wait. */
+  private waitTooLong(failure: Failure): MlInternError {
+    const seconds = Math.ceil((failure.retryAfterMs ?? 0) / 1000);
+    const { error } = failure;
+    return new LlmError(
+      `${error.message} (the API asked to retry after ${seconds} s, over the ${Math.round(this.maxRetryAfterMs / 1000)} s that llm.maxRetryAfterMs allows)`,
+      {
+        cause: error,
+        code: error.code,
+        ...(error instanceof LlmError && error.status !== undefined ? { status: error.status } : {}),
+      },
+    );
+  }
+
   /** The key never belongs in a message, even if a proxy echoes it back. */
   private redact(text: string): string {
-    return this.apiKey.length >= 8 ? text.split(this.apiKey).join('[redacted]') : text;
+    const withoutKey = this.apiKey.length >= 8 ? text.split(this.apiKey).join('[redacted]') : text;
+    return this.redactor ? this.redactor(withoutKey) : withoutKey;
   }
 }
 
