@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../core/metrics.js';
+import { redactDeep } from '../core/redact.js';
 import type { Config } from '../config/schema.js';
 import type { LlmProvider } from '../core/llm-provider.js';
 import type { ToolStateStore } from '../core/tool-spec.js';
@@ -39,31 +40,7 @@ export interface AgentDeps {
   redact: (text: string) => string;
 }
 
-/** Emits an event with secrets redacted from its text fields. */
+/** Emits an event with secrets redacted from every string in it (the one redaction point of events). */
 export async function emitEvent(deps: AgentDeps, sessionId: string, body: EventBody): Promise<number> {
-  return deps.events.emit(sessionId, redactBody(deps.redact, body));
-}
-
-function redactBody(redact: (t: string) => string, body: EventBody): EventBody {
-  switch (body.type) {
-    case 'assistant_chunk':
-    case 'assistant_message':
-      return { ...body, text: redact(body.text) };
-    case 'tool_output':
-      return { ...body, output: redact(body.output) };
-    case 'tool_log':
-      return { ...body, log: redact(body.log) };
-    case 'error':
-      return { ...body, message: redact(body.message) };
-    case 'tool_call':
-      return { ...body, args: redactJson(redact, body.args) };
-    case 'approval_required':
-      return { ...body, calls: body.calls.map((c) => ({ ...c, args: redactJson(redact, c.args) })) };
-    default:
-      return body;
-  }
-}
-
-function redactJson(redact: (t: string) => string, value: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(redact(JSON.stringify(value))) as Record<string, unknown>;
+  return deps.events.emit(sessionId, redactDeep(deps.redact, body));
 }

@@ -67,8 +67,7 @@ export async function settleToolCalls(
     if (plan.kind === 'wait') continue;
     const message = plan.kind === 'run' ? await running[i]! : plan.result;
     const state: ToolState = plan.kind === 'run' ? (message.isError ? 'failed' : 'completed') : plan.state;
-    await recordResult(deps, sessionId, message, state);
-    recorded.push(message);
+    recorded.push(await recordResult(deps, sessionId, message, state));
   }
 
   const waiting = plans.flatMap((p) => (p.kind === 'wait' ? [p.pending] : []));
@@ -100,15 +99,24 @@ export async function abandonCalls(
       content: `Not run: ${why}`,
       isError: true,
     };
-    await recordResult(deps, sessionId, message, 'abandoned');
-    recorded.push(message);
+    recorded.push(await recordResult(deps, sessionId, message, 'abandoned'));
   }
   await deps.toolCalls.clearPending(sessionId);
   return recorded;
 }
 
-/** Appends a call's result to the history (closing its journal entry) and tells the thread. */
-async function recordResult(deps: AgentDeps, sessionId: string, message: ToolMessage, state: ToolState) {
+/**
+ * Appends a call's result to the history (closing its journal entry) and tells the thread. The
+ * result is redacted first: what the model sees, what is stored and what the thread shows are the
+ * same redacted text. Returns the message as recorded.
+ */
+async function recordResult(
+  deps: AgentDeps,
+  sessionId: string,
+  result: ToolMessage,
+  state: ToolState,
+): Promise<ToolMessage> {
+  const message: ToolMessage = { ...result, content: deps.redact(result.content) };
   await deps.toolCalls.record(sessionId, message);
   await emitEvent(deps, sessionId, {
     type: 'tool_output',
@@ -123,4 +131,5 @@ async function recordResult(deps: AgentDeps, sessionId: string, message: ToolMes
     tool: message.name,
     state,
   });
+  return message;
 }

@@ -84,7 +84,7 @@ export async function executeCall(
     }
     deps.logger.warn({ err, sessionId, tool: call.name }, 'tool failed');
     const message = err instanceof Error ? err.message : String(err);
-    return { ...base, content: `Tool error: ${deps.redact(message)}`, isError: true };
+    return { ...base, content: `Tool error: ${message}`, isError: true };
   }
 }
 

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Logger } from 'pino';
 import { loadConfig, loadDotEnv } from '../config/load-config.js';
-import { readEnvironment, secretsOf, type Environment } from '../config/environment.js';
+import { readEnvironment, type Environment } from '../config/environment.js';
+import { collectSecrets } from '../config/secrets.js';
 import { findProjectRoot } from '../config/project-root.js';
 import type { Config } from '../config/schema.js';
 import { createRedactor } from '../core/redact.js';
@@ -37,7 +38,7 @@ export function loadSettings(args: CliArguments, env: NodeJS.ProcessEnv = proces
   const config = loadConfig(env, { ...(args.config ? { overridesPath: args.config } : {}), overrides });
   parseModelName(config.model);
   const promptPath = isAbsolute(config.systemPrompt) ? config.systemPrompt : join(root, config.systemPrompt);
-  const redact = createRedactor(secretsOf(environment));
+  const redact = createRedactor(collectSecrets(environment, env, config));
   return { root, environment, config, systemPrompt: readFileSync(promptPath, 'utf8'), redact };
 }
 

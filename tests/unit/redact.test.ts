@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { createRedactor, REDACTED } from '../../src/core/redact.js';
+import { createRedactor, redactDeep, REDACTED } from '../../src/core/redact.js';
 
 describe('createRedactor', () => {
   it('replaces every occurrence of each known secret', () => {
@@ -41,9 +41,44 @@ describe('createRedactor', () => {
     ['GitHub classic', 'ghp_' + 'a1B2'.repeat(9)],
     ['GitHub server', 'ghs_' + 'a1B2'.repeat(9)],
     ['GitHub fine-grained', 'github_pat_11ABCDEFG0' + 'x_1'.repeat(10)],
+    ['Slack app-level', 'xoxa-2-1234567890-abcdef'],
+    ['OpenAI', 'sk-proj-' + 'Ab1_'.repeat(8)],
+    ['Discord bot', 'MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GhIjKl.' + 'aB1-_'.repeat(7)],
+    ['AWS access key id', 'AKIAIOSFODNN7EXAMPLE'],
   ])('redacts an unknown %s token by its shape', (_name, token) => {
     const redact = createRedactor([]);
     expect(redact(`export TOKEN=${token}\n`)).toBe(`export TOKEN=${REDACTED}\n`);
+  });
+
+  it('redacts the credential of a bearer or basic header, keeping the label', () => {
+    const redact = createRedactor([]);
+    expect(redact('Authorization: Bearer abc123.def456-ghi')).toBe(`Authorization: Bearer ${REDACTED}`);
+    expect(redact('curl -H "authorization: basic dXNlcjpwYXNzd29yZA=="')).toBe(
+      `curl -H "authorization: basic ${REDACTED}"`,
+    );
+    expect(redact('aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY')).toBe(
+      `aws_secret_access_key = ${REDACTED}`,
+    );
+  });
+
+  it('leaves prose about bearer tokens alone', () => {
+    const redact = createRedactor([]);
+    const text = 'Send a Bearer token in the header; Bearer authentication is standard. Basic usage.';
+    expect(redact(text)).toBe(text);
+  });
+
+  it('redactDeep redacts every string of a structure, keys left alone', () => {
+    const redact = createRedactor(['deep-secret-value']);
+    const value = {
+      'deep-secret-value': 1,
+      list: ['x deep-secret-value', 2],
+      nested: { a: 'deep-secret-value' },
+    };
+    expect(redactDeep(redact, value)).toEqual({
+      'deep-secret-value': 1,
+      list: [`x ${REDACTED}`, 2],
+      nested: { a: REDACTED },
+    });
   });
 
   it('leaves text that only resembles a token prefix alone', () => {
