@@ -73,6 +73,7 @@ export async function executeCall(
         await emitEvent(deps, sessionId, event);
       },
     });
+    deps.metrics.toolRun(call.name, !result.isError);
     return { ...base, content: truncate(result.output), ...(result.isError ? { isError: true } : {}) };
   } catch (err) {
     if (signal.aborted) {
@@ -83,6 +84,7 @@ export async function executeCall(
       };
     }
     deps.logger.warn({ err, sessionId, tool: call.name }, 'tool failed');
+    deps.metrics.toolRun(call.name, false);
     const message = err instanceof Error ? err.message : String(err);
     return { ...base, content: `Tool error: ${message}`, isError: true };
   }

@@ -160,6 +160,7 @@ async function callModel(deps: AgentDeps, turn: Turn) {
       await chunks.catch((e: unknown) => deps.logger.warn({ err: e, sessionId }, 'chunk emit failed'));
       if (streamed) await emitEvent(deps, sessionId, { type: 'assistant_stream_end' });
       if (err instanceof InterruptedError || signal.aborted) return 'interrupted' as const;
+      deps.metrics.llmCall(turn.session.model, 'error');
       if (err instanceof ContextWindowExceededError && attempt === 0) {
         deps.logger.warn({ sessionId }, 'context window exceeded, compacting before retrying');
         if ((await compactHistory(deps, turn)) === 'ended') return 'ended' as const;
@@ -172,6 +173,7 @@ async function callModel(deps: AgentDeps, turn: Turn) {
 
 async function recordUsage(deps: AgentDeps, turn: Turn, usage: Usage): Promise<void> {
   const cost = turn.model.costOf(usage);
+  deps.metrics.llmCall(turn.session.model, 'ok', usage, cost);
   turn.usage = {
     inputTokens: turn.usage.inputTokens + usage.inputTokens,
     outputTokens: turn.usage.outputTokens + usage.outputTokens,
