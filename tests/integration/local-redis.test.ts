@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,6 +119,31 @@ describe('ensureRedis with REDIS_URL unset', () => {
     expect(existsSync(join(dataDir, 'server.json'))).toBe(false);
     expect(existsSync(join(dataDir, 'appendonlydir'))).toBe(true);
     expect(log.lines[0]).toContain('Started a private redis-server');
+  }, 20_000);
+
+  it('starts a throwaway server in a scratch directory that writes nothing there and is not shared', async () => {
+    const log = recordingLog();
+    const scratchDir = join(projectRoot, 'scratch');
+    const defaultUrl = await deadUrl();
+    const endpoint = await ensureRedis({ scratchDir, log, defaultUrl });
+    started.push(endpoint);
+    const client = new Redis(endpoint.url, { maxRetriesPerRequest: 0 });
+    await client.set('probe', 'value');
+    expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'no']);
+    expect(await client.config('GET', 'save')).toEqual(['save', '']);
+    expect(await client.config('GET', 'dir')).toEqual(['dir', scratchDir]);
+    await client.quit();
+    expect(log.lines).toEqual([expect.stringContaining('(nothing kept on disk)')]);
+
+    // Another run gets its own server: nothing is shared through the directory.
+    const other = await ensureRedis({ scratchDir, log: recordingLog(), defaultUrl });
+    started.push(other);
+    expect(other.url).not.toBe(endpoint.url);
+
+    await endpoint.stop();
+    expect(await answers(endpoint.url)).toBe(false);
+    expect(readdirSync(scratchDir)).toEqual([]);
+    expect(existsSync(join(projectRoot, '.data'))).toBe(false);
   }, 20_000);
 
   it('throws redis_missing, saying how to get Redis, when redis-server is not installed', async () => {
