@@ -20,6 +20,8 @@ export interface SignedRequestOptions {
    * (one field each). Default: `form` for interactive payloads and slash commands, else `json`.
    */
   contentType?: 'json' | 'form';
+  /** Give up on the answer after this long (the request then rejects); default: wait as long as it takes. */
+  timeoutMs?: number;
 }
 
 export interface SignedResponse {
@@ -46,16 +48,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** `v0=` + hex HMAC-SHA256 of `v0:<timestamp>:<raw body>`: the `X-Slack-Signature` value. */
-export function slackSignature(signingSecret: string, timestamp: number, rawBody: string): string {
-  return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`;
+export function slackSignature(signingSecret: string, timestamp: number, rawBody: string | Buffer): string {
+  const hmac = createHmac('sha256', signingSecret).update(`v0:${timestamp}:`).update(rawBody);
+  return `v0=${hmac.digest('hex')}`;
 }
 
 /** The raw body and content type Slack would send for this body. */
 export function encodeSlackBody(
   body: unknown,
   contentType?: 'json' | 'form',
-): { raw: string; contentType: string } {
-  if (typeof body === 'string')
+): { raw: string | Buffer; contentType: string } {
+  // A string or Buffer is the raw body itself (bad JSON, invalid UTF-8, hand-made forms).
+  if (typeof body === 'string' || Buffer.isBuffer(body))
     return {
       raw: body,
       contentType: contentType === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
@@ -88,7 +92,12 @@ export async function signedRequest(
   };
   if (options.retryNum !== undefined) headers['x-slack-retry-num'] = String(options.retryNum);
   if (options.retryReason !== undefined) headers['x-slack-retry-reason'] = options.retryReason;
-  const response = await fetch(url, { method: 'POST', headers, body: raw });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers,
+    body: typeof raw === 'string' ? raw : new Uint8Array(raw),
+    ...(options.timeoutMs !== undefined ? { signal: AbortSignal.timeout(options.timeoutMs) } : {}),
+  });
   const text = await response.text();
   let json: unknown;
   try {
