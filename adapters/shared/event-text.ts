@@ -1,4 +1,4 @@
-import type { AgentEvent, Todo, ToolState, Usage } from '../../src/core/events.js';
+import type { AgentEvent, OperationOutcome, Todo, ToolState, Usage } from '../../src/core/events.js';
 import type { CardCall, CardDecision } from './approval-decisions.js';
 
 /**
@@ -24,7 +24,8 @@ export interface ToolLine {
   ok?: boolean;
 }
 
-export type TurnStatus = 'working' | 'awaiting_approval' | 'done' | 'interrupted' | 'error';
+export type TurnStatus =
+  'working' | 'awaiting_approval' | 'done' | 'interrupted' | 'error' | 'max_iterations' | 'ended';
 
 const STATUS_TEXT: Record<TurnStatus, string> = {
   working: '⏳ Working…',
@@ -32,7 +33,14 @@ const STATUS_TEXT: Record<TurnStatus, string> = {
   done: '✅ Done',
   interrupted: '⏹️ Stopped',
   error: '⚠️ Stopped on an error',
+  max_iterations: '⏸️ Stopped at the step limit',
+  ended: '⏹️ Session ended',
 };
+
+/** The status line an operation ends with, from its `operation_complete` outcome. */
+export function turnStatusOf(outcome: OperationOutcome): TurnStatus {
+  return outcome;
+}
 
 /** Whether the status message offers a Stop button. */
 export function stoppable(status: TurnStatus): boolean {

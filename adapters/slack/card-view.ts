@@ -13,6 +13,7 @@ import {
   type TurnStatus,
 } from '../shared/event-text.js';
 import type { MessageContent } from './coalesced-message.js';
+import { MentionGuard, NO_MENTIONS, type MentionPolicy } from './render/mention-guard.js';
 import { sectionMessages, toMrkdwn } from './render/mrkdwn.js';
 
 export type { ToolLine, TurnStatus };
@@ -50,34 +51,57 @@ export function statusContent(
   return { text, blocks };
 }
 
-export function toolLinesContent(lines: readonly ToolLine[]): MessageContent {
-  return { text: toolLinesText(lines) };
+/** Tool lines: their arguments and outputs are model and tool text, so they are guarded. */
+export function toolLinesContent(
+  lines: readonly ToolLine[],
+  mentions: MentionPolicy = NO_MENTIONS,
+): MessageContent {
+  return { text: new MentionGuard(mentions).guard(toolLinesText(lines)) };
 }
 
-export function planContent(todos: readonly Todo[]): MessageContent {
-  return { text: planText(todos, SLACK_STYLE) };
+/** The plan: the model's words, guarded. */
+export function planContent(todos: readonly Todo[], mentions: MentionPolicy = NO_MENTIONS): MessageContent {
+  return { text: new MentionGuard(mentions).guard(planText(todos, SLACK_STYLE)) };
 }
 
-/** The intern's answer as Slack messages (mrkdwn in section blocks, split at Slack's limits). */
-export function answerMessages(markdown: string): MessageContent[] {
-  return sectionMessages(toMrkdwn(markdown));
+/** A notice whose words may come from the model or a tool (an error message): guarded. */
+export function noticeContent(text: string): MessageContent {
+  return { text: new MentionGuard(NO_MENTIONS).guard(text) };
 }
 
-/** The approval card: each call with its arguments and buttons, or who decided it once decided. */
+/**
+ * The intern's answer as Slack messages (mrkdwn in section blocks, split at Slack's limits); its
+ * mentions limited by `mentions`, its broadcasts neutralised.
+ */
+export function answerMessages(markdown: string, mentions: MentionPolicy = NO_MENTIONS): MessageContent[] {
+  return sectionMessages(toMrkdwn(new MentionGuard(mentions).guard(markdown)));
+}
+
+/**
+ * The approval card: each call with its arguments and buttons, or who decided it once decided.
+ * `notify` (the session's owner, when the card is first posted) is mentioned in its header: the
+ * bot's own ping, unlike the call's arguments (model text, guarded: they mention nobody).
+ */
 export function cardBlocks(
   sessionId: string,
   calls: readonly CardCall[],
   decisions: readonly CardDecision[],
+  notify?: string,
 ): KnownBlock[] {
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: '*Approval needed*' } }];
+  const header =
+    notify === undefined ? '*Approval needed*' : `*Approval needed* ${SLACK_STYLE.mention(notify)}`;
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: header } }];
   const open = calls.filter((c) => !decisions.some((d) => d.toolCallId === c.toolCallId));
   for (const call of calls) {
     const decision = decisions.find((d) => d.toolCallId === call.toolCallId);
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: callSummaryText(call, SLACK_STYLE) } });
+    const summary = new MentionGuard(NO_MENTIONS).guard(callSummaryText(call, SLACK_STYLE));
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: summary } });
     if (decision) {
+      // Who decided is the bot's own mention; the feedback they typed is guarded.
+      const decided = new MentionGuard({ allowedUsers: new Set([decision.by]), maxMentions: 1 });
       blocks.push({
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: decisionText(decision, SLACK_STYLE) }],
+        elements: [{ type: 'mrkdwn', text: decided.guard(decisionText(decision, SLACK_STYLE)) }],
       });
       continue;
     }

@@ -8,6 +8,7 @@ import { DEDUPE_TTL_MS, PLATFORM, type SlackContext } from './slack-context.js';
 import { runThreadCommand } from '../shared/thread-command-runner.js';
 import { SLACK_STYLE } from './card-view.js';
 import { parseThreadCommand } from '../shared/thread-commands.js';
+import { recordParticipant } from './thread-participants.js';
 
 /**
  * One Slack message (app_mention or message event) → at most one operation. Slack sends an
@@ -24,7 +25,13 @@ export async function handleInbound(ctx: SlackContext, rawEvent: unknown): Promi
   const ref: ThreadRef = { platform: PLATFORM, channel: message.channel, thread: message.threadTs };
   const existing = await liveSession(ctx.gateway, ref);
   // A plain message is only for us inside a thread that has a session.
-  if (message.kind === 'thread_reply' && (!message.inThread || !existing)) return;
+  if (message.kind === 'thread_reply' && (!message.inThread || !existing)) {
+    ctx.logger.debug(
+      { ts: message.ts, channel: message.channel },
+      'slack message outside a session thread ignored',
+    );
+    return;
+  }
   if (!(await ctx.gateway.claimOnce(`slack:msg:${message.channel}:${message.ts}`, DEDUPE_TTL_MS))) {
     ctx.logger.debug({ ts: message.ts }, 'duplicate slack message ignored');
     return;
@@ -42,6 +49,8 @@ export async function handleInbound(ctx: SlackContext, rawEvent: unknown): Promi
   }
 
   const command = message.kind === 'thread_reply' ? undefined : parseThreadCommand(message.text);
+  // Whoever writes in a session's thread may be mentioned in its answers.
+  if (existing) await recordParticipant(ctx.gateway, existing, message.user);
   if (command) {
     const deps = { ...ctx, bold: SLACK_STYLE.bold };
     await runThreadCommand(deps, command, message.user, existing, {

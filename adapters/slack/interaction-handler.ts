@@ -9,6 +9,7 @@ import {
 } from '../shared/approval-flow.js';
 import { PLATFORM, type SlackContext } from './slack-context.js';
 import { cardBlocks, feedbackModalView, SLACK_STYLE } from './card-view.js';
+import { recordParticipant } from './thread-participants.js';
 
 /** A button click on one of our messages, reduced to what we act on. Untrusted input. */
 const clickSchema = z.object({
@@ -54,6 +55,7 @@ export async function handleClick(ctx: SlackContext, body: unknown): Promise<voi
   switch (action.action_id) {
     case 'mlib_stop': {
       const sessionId = typeof value === 'string' ? value : (action.value ?? '');
+      await noteClicker(ctx, sessionId, where);
       if (await allowed(ctx, sessionId, where))
         await ctx.gateway.submit(sessionId, { type: 'interrupt' }, where.user);
       return;
@@ -61,17 +63,20 @@ export async function handleClick(ctx: SlackContext, body: unknown): Promise<voi
     case 'mlib_approve':
     case 'mlib_reject': {
       const v = callValue.safeParse(value);
+      if (v.success) await noteClicker(ctx, v.data.sessionId, where);
       if (v.success)
         await decide(ctx, v.data.sessionId, [v.data.toolCallId], action.action_id === 'mlib_approve', where);
       return;
     }
     case 'mlib_approve_all': {
       const v = allValue.safeParse(value);
+      if (v.success) await noteClicker(ctx, v.data.sessionId, where);
       if (v.success) await decide(ctx, v.data.sessionId, v.data.toolCallIds, true, where);
       return;
     }
     case 'mlib_reject_feedback': {
       const v = callValue.safeParse(value);
+      if (v.success) await noteClicker(ctx, v.data.sessionId, where);
       if (!v.success || !click.trigger_id || !(await allowed(ctx, v.data.sessionId, where))) return;
       const call = await cardCall(ctx.gateway, PLATFORM, v.data.sessionId, where.cardTs, v.data.toolCallId);
       if (!call) return;
@@ -90,6 +95,14 @@ export async function handleClick(ctx: SlackContext, body: unknown): Promise<voi
     default:
       ctx.logger.debug({ actionId: action.action_id }, 'unknown slack action ignored');
   }
+}
+
+/** A click in the session's own thread makes the clicker one of its participants (mentionable). */
+async function noteClicker(ctx: SlackContext, sessionId: string, where: Where): Promise<void> {
+  if (sessionId === '') return;
+  const thread = (await ctx.gateway.session(sessionId))?.thread;
+  if (thread?.platform === PLATFORM && thread.channel === where.channel && thread.thread === where.threadTs)
+    await recordParticipant(ctx.gateway, sessionId, where.user);
 }
 
 /** The "Reject with feedback" modal was submitted. */

@@ -5,27 +5,24 @@ import type { AgentGateway, StoredEvent } from '../../src/core/agent-gateway.js'
 import { ApprovalCards } from '../shared/approval-decisions.js';
 import { CoalescedMessage } from './coalesced-message.js';
 import { PLATFORM } from './slack-context.js';
-import { answerMessages, cardBlocks, planContent, statusContent, toolLinesContent } from './card-view.js';
-import { noticeText, type ToolLine } from '../shared/event-text.js';
+import {
+  answerMessages,
+  cardBlocks,
+  noticeContent,
+  planContent,
+  statusContent,
+  toolLinesContent,
+} from './card-view.js';
+import { noticeText, turnStatusOf } from '../shared/event-text.js';
 import { StreamWriter } from './render/stream-writer.js';
+import { loadSessionView, type SessionView } from './session-view.js';
+import { mentionPolicy, PARTICIPANTS_FIELD } from './thread-participants.js';
 
 /** At most one edit a second per message: Slack's rate limit for chat.update is about that. */
 export const EDIT_INTERVAL_MS = 1_000;
 
 /** Tool outputs longer than this are attached in full as a file snippet. */
 export const SNIPPET_OVER_CHARS = 1_500;
-
-interface SessionView {
-  channel: string;
-  threadTs: string;
-  status: CoalescedMessage;
-  plan: CoalescedMessage;
-  tools: CoalescedMessage | undefined;
-  toolLines: Map<string, ToolLine>;
-  writer: StreamWriter | undefined;
-  /** Who a streaming message is for (Slack requires it outside DMs). */
-  recipient: { teamId: string | undefined; userId: string | undefined };
-}
 
 export interface SlackRendererOptions {
   client: WebClient;
@@ -38,9 +35,11 @@ export interface SlackRendererOptions {
 
 /**
  * Renders a session's events into its Slack thread, in order: a status message with a Stop
- * button while a turn runs, the streamed answer, tool calls as compact lines edited in place, the
- * plan as one checklist, approval cards, and short notices. Message ids live in the session's
- * adapter state, so a restarted gateway keeps editing the same messages.
+ * button while an operation runs (ended by its `operation_complete`), the streamed answer, tool
+ * calls as compact lines edited in place, the plan as one checklist, approval cards, and short
+ * notices. Message ids live in the session's adapter state, so a restarted gateway keeps editing
+ * the same messages. Text from the model or tools is guarded: no broadcasts, and mentions of the
+ * thread's participants only.
  */
 export class SlackRenderer {
   private readonly views = new Map<string, SessionView>();
@@ -71,12 +70,21 @@ export class SlackRenderer {
     const { client } = this.options;
     const state = this.options.gateway.adapterState(PLATFORM);
     switch (event.type) {
-      case 'processing':
+      case 'processing': {
         await this.newStep(view);
-        view.status = this.message(view); // each turn gets its status line at the bottom of the thread
+        // Whoever wrote or clicked before this operation may be mentioned in its answers.
+        const [summary, participants] = await Promise.all([
+          this.options.gateway.session(sessionId),
+          state.get(sessionId, PARTICIPANTS_FIELD),
+        ]);
+        view.mentions = mentionPolicy(summary?.owner ?? view.recipient.userId, participants);
+        view.usage = undefined;
+        view.status = this.message(view); // each operation gets its status line at the bottom of the thread
         await view.status.show(statusContent(sessionId, 'working'));
-        await state.set(sessionId, { status: view.status.ts ?? '' });
+        view.statusOpen = true;
+        await state.set(sessionId, { status: view.status.ts ?? '', statusOpen: '1' });
         return;
+      }
       case 'assistant_chunk':
         if (!view.writer) {
           await this.newStep(view); // the tool lines above are final before new text appears below them
@@ -90,7 +98,7 @@ export class SlackRenderer {
         return;
       case 'assistant_message':
         await this.newStep(view);
-        for (const message of answerMessages(event.text)) {
+        for (const message of answerMessages(event.text, view.mentions)) {
           await client.chat.postMessage({ channel: view.channel, thread_ts: view.threadTs, ...message });
         }
         return;
@@ -119,34 +127,30 @@ export class SlackRenderer {
         return;
       }
       case 'plan_update':
-        await view.plan.show(planContent(event.todos));
+        await view.plan.show(planContent(event.todos, view.mentions));
         await state.set(sessionId, { plan: view.plan.ts ?? '' });
         return;
       case 'approval_required': {
         const calls = event.calls.map((c) => ({ ...c }));
+        // The owner is pinged by the bot itself: the one mention the card makes on purpose.
+        const owner = view.recipient.userId;
         const posted = await client.chat.postMessage({
           channel: view.channel,
           thread_ts: view.threadTs,
           text: `Approval needed for ${calls.map((c) => c.tool).join(', ')}`,
-          blocks: cardBlocks(sessionId, calls, []),
+          blocks: cardBlocks(sessionId, calls, [], owner),
         });
         if (posted.ts) await this.cards.save(sessionId, posted.ts, calls);
         await view.status.show(statusContent(sessionId, 'awaiting_approval'));
         return;
       }
       case 'turn_complete':
-        await this.endTurn(
-          view,
-          statusContent(sessionId, 'done', { usage: event.usage, costUsd: event.costUsd }),
-        );
+        view.usage = { usage: event.usage, costUsd: event.costUsd }; // shown when the operation ends
         return;
-      case 'interrupted':
-        await this.endTurn(view, statusContent(sessionId, 'interrupted'));
+      case 'operation_complete':
+        await this.endOperation(sessionId, view, event.outcome);
         return;
       case 'error':
-        await this.notice(view, noticeText(event));
-        if (event.code !== 'max_iterations') await this.endTurn(view, statusContent(sessionId, 'error'));
-        return;
       case 'compacted':
       case 'undo_complete':
         await this.notice(view, noticeText(event));
@@ -154,9 +158,9 @@ export class SlackRenderer {
       case 'shutdown':
         await this.notice(view, noticeText(event));
         if (event.replacedBy) await this.options.follow(event.replacedBy);
-        await this.options.unfollow(sessionId);
-        this.views.delete(sessionId);
+        view.ended = true; // unfollowed once its operation completes (its status line ended first)
         return;
+      case 'interrupted':
       case 'ready':
       case 'tool_log':
         return;
@@ -171,6 +175,7 @@ export class SlackRenderer {
       mode: this.options.streaming ? 'stream' : 'edit',
       minEditIntervalMs: EDIT_INTERVAL_MS,
       ...(teamId && userId ? { recipient: { teamId, userId } } : {}),
+      mentions: view.mentions,
       onError: (err) => this.options.logger.warn({ err }, 'slack answer delivery failed'),
     });
   }
@@ -184,18 +189,37 @@ export class SlackRenderer {
 
   private async showTools(view: SessionView): Promise<void> {
     view.tools ??= this.message(view);
-    await view.tools.show(toolLinesContent([...view.toolLines.values()]));
+    await view.tools.show(toolLinesContent([...view.toolLines.values()], view.mentions));
   }
 
-  private async endTurn(view: SessionView, status: ReturnType<typeof statusContent>): Promise<void> {
+  /**
+   * The end of an operation, whatever it was (a turn, an approval, compact, undo, new): the answer
+   * and tool lines get their last edit, the status line says how it ended (with the turn's usage),
+   * and the thread's "is working" status is cleared. An operation that never showed a status line
+   * (refused before it started) leaves the previous one as it was.
+   */
+  private async endOperation(
+    sessionId: string,
+    view: SessionView,
+    outcome: Parameters<typeof turnStatusOf>[0],
+  ): Promise<void> {
     await view.writer?.finish();
     view.writer = undefined;
     await view.tools?.flush();
-    await view.status.show(status);
-    await view.status.flush();
+    if (view.statusOpen) {
+      await view.status.show(statusContent(sessionId, turnStatusOf(outcome), view.usage));
+      await view.status.flush();
+      view.statusOpen = false;
+      await this.options.gateway.adapterState(PLATFORM).set(sessionId, { statusOpen: '' });
+    }
+    view.usage = undefined;
     await this.options.client.assistant.threads
       .setStatus({ channel_id: view.channel, thread_ts: view.threadTs, status: '' })
       .catch(() => undefined);
+    if (view.ended) {
+      await this.options.unfollow(sessionId);
+      this.views.delete(sessionId);
+    }
   }
 
   private async uploadSnippet(view: SessionView, tool: string, output: string): Promise<void> {
@@ -214,7 +238,11 @@ export class SlackRenderer {
 
   private async notice(view: SessionView, text: string | undefined): Promise<void> {
     if (text === undefined) return;
-    await this.options.client.chat.postMessage({ channel: view.channel, thread_ts: view.threadTs, text });
+    await this.options.client.chat.postMessage({
+      channel: view.channel,
+      thread_ts: view.threadTs,
+      ...noticeContent(text),
+    });
   }
 
   private message(view: { channel: string; threadTs: string }, ts?: string): CoalescedMessage {
@@ -231,23 +259,10 @@ export class SlackRenderer {
   private async viewOf(sessionId: string): Promise<SessionView | undefined> {
     const existing = this.views.get(sessionId);
     if (existing) return existing;
-    const [summary, saved] = await Promise.all([
-      this.options.gateway.session(sessionId),
-      this.options.gateway.adapterState(PLATFORM).getMany(sessionId, ['status', 'plan', 'team']),
-    ]);
-    const thread = summary?.thread;
-    if (!thread || thread.platform !== PLATFORM) return undefined;
-    const partial = { channel: thread.channel, threadTs: thread.thread };
-    const view: SessionView = {
-      ...partial,
-      status: this.message(partial, saved.status || undefined),
-      plan: this.message(partial, saved.plan || undefined),
-      tools: undefined,
-      toolLines: new Map(),
-      writer: undefined,
-      recipient: { teamId: saved.team || undefined, userId: summary.owner },
-    };
-    this.views.set(sessionId, view);
+    const view = await loadSessionView(this.options.gateway, sessionId, (thread, ts) =>
+      this.message(thread, ts),
+    );
+    if (view) this.views.set(sessionId, view);
     return view;
   }
 }

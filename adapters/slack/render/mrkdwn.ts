@@ -1,5 +1,6 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import slackifyMarkdown from 'slackify-markdown';
+import { cutOutsideTokens, protectTokens } from './slack-tokens.js';
 
 /**
  * Markdown → Slack mrkdwn, and cutting text to Slack's size limits without breaking code fences:
@@ -101,6 +102,8 @@ export function findCut(text: string, limit: number, minAt = 0): TextCut | undef
   let at = Math.max(limit - close.length, minAt + 1);
   const space = text.lastIndexOf(' ', at - 1);
   if (space >= Math.max(pos, half)) at = space + 1;
+  // Never inside a Slack token (`<@U1>`, `<https://…|label>`), a Markdown link or an entity.
+  at = cutOutsideTokens(text, at, minAt, limit - close.length);
   if (isHighSurrogate(text.charCodeAt(at - 1)) && at - 1 > minAt) at -= 1;
   return cutAt(Math.min(at, text.length), open, close);
 }
@@ -137,10 +140,16 @@ function trimNewlines(text: string): string {
   return text.replace(/\n+$/, '');
 }
 
-/** Markdown (as models write it) → Slack mrkdwn, trailing newlines removed; '' for blank input. */
+/**
+ * Markdown (as models write it) → Slack mrkdwn, trailing newlines removed; '' for blank input.
+ * Slack's own markup in the text (`<@U1>`, `<#C1>`, `<https://…|label>`) is carried through
+ * unchanged: the converter would escape it into visible brackets. Guard model text first (see
+ * `MentionGuard`): this keeps whatever mentions it is given.
+ */
 export function toMrkdwn(markdown: string): string {
   if (markdown.trim() === '') return '';
-  return trimNewlines(slackifyMarkdown(markdown));
+  const { text, restore } = protectTokens(markdown);
+  return trimNewlines(restore(slackifyMarkdown(text)));
 }
 
 /**

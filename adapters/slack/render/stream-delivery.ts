@@ -2,6 +2,7 @@ import type { AnswerDelivery, ThreadTarget } from './answer-delivery.js';
 import type { CountedChatCalls } from './chat-calls.js';
 import { failureKind, NOT_STREAMING, platformError } from './call-failures.js';
 import { findCut, reopenAfter, SLACK_LIMITS } from './mrkdwn.js';
+import { cutOutsideTokens, slackLinksToMarkdown } from './slack-tokens.js';
 
 /** Whom a stream outside a DM is for: Slack requires both ids there. */
 export interface StreamRecipient {
@@ -12,7 +13,9 @@ export interface StreamRecipient {
 /**
  * Slack's streaming messages: `chat.startStream` with the first text, `chat.appendStream` with
  * each later batch, `chat.stopStream` at the end. Slack renders the Markdown itself, so text is
- * sent as it came, in pieces of at most 12,000 characters.
+ * sent as it came, in pieces of at most 12,000 characters, never cut inside a `<…>` token; Slack
+ * links (`<url|label>`, mrkdwn) become Markdown links there. Each added text must end outside a
+ * token (the writer holds a partial one back).
  *
  * Slack ends a stream about five minutes after it started and then answers
  * `message_not_in_streaming_state`: the text of the refused call (and everything after it) goes on
@@ -53,7 +56,7 @@ export class StreamDelivery implements AnswerDelivery {
     if (text === '') return;
     this.added += 1;
     if (this.fallback) return this.fallback.add(text);
-    this.source += this.carry + text;
+    this.source += this.carry + slackLinksToMarkdown(text);
     this.carry = '';
   }
 
@@ -109,9 +112,13 @@ export class StreamDelivery implements AnswerDelivery {
     else if (end > this.sent) await this.append(end);
   }
 
-  /** The end of the next piece from `sent`: at most 12,000 characters, never half a surrogate pair. */
+  /**
+   * The end of the next piece from `sent`: at most 12,000 characters, never inside a token or
+   * Markdown link, never half a surrogate pair.
+   */
   private pieceEnd(end: number): number {
-    let pieceEnd = Math.min(end, this.sent + SLACK_LIMITS.streamMarkdown);
+    const max = Math.min(end, this.sent + SLACK_LIMITS.streamMarkdown);
+    let pieceEnd = max < end ? cutOutsideTokens(this.source, max, this.sent, max) : max;
     const code = this.source.charCodeAt(pieceEnd - 1);
     if (pieceEnd < end && code >= 0xd800 && code <= 0xdbff) pieceEnd -= 1;
     return pieceEnd;

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { AnswerDelivery } from './answer-delivery.js';
 import { CountedChatCalls, type ChatCallStats } from './chat-calls.js';
 import { EditDelivery } from './edit-delivery.js';
+import { GuardedStream, NO_MENTIONS, type MentionPolicy } from './mention-guard.js';
 import { StreamDelivery, type StreamRecipient } from './stream-delivery.js';
 
 /** Time and timers, injectable so tests can drive the coalescing without waiting. */
@@ -31,6 +32,8 @@ export interface StreamWriterOptions {
   onError?: (err: unknown) => void;
   /** Attempts of the final flush before `finish` rejects (default 3). */
   maxFinalAttempts?: number;
+  /** Whom the answer's text may mention (default: nobody; broadcasts are always neutralised). */
+  mentions?: MentionPolicy;
 }
 
 /** Longest wait between retries of a failing flush, in intervals. */
@@ -44,10 +47,13 @@ const MAX_BACKOFF_INTERVALS = 16;
  * Calls never overlap, and no text is sent twice: a delivery keeps what Slack has, so a failed
  * call is followed by one that carries exactly what is missing (see {@link AnswerDelivery}).
  * `append` and `finish` may be called rapidly and concurrently; `append` after `finish` throws.
+ * The text is model text: it is guarded (see {@link GuardedStream}) before it is sent, a token
+ * split across deltas (`<@U1` + `23>`) waiting for its end.
  */
 export class StreamWriter {
   private readonly chat: CountedChatCalls;
   private readonly delivery: AnswerDelivery;
+  private readonly guard: GuardedStream;
   private readonly clock: WriterClock;
   private readonly intervalMs: number;
   private readonly onError: (err: unknown) => void;
@@ -64,6 +70,7 @@ export class StreamWriter {
     this.intervalMs = options.minEditIntervalMs ?? 1_000;
     this.onError = options.onError ?? (() => undefined);
     this.maxFinalAttempts = options.maxFinalAttempts ?? 3;
+    this.guard = new GuardedStream(options.mentions ?? NO_MENTIONS);
     const target = { channel: options.channel, threadTs: options.threadTs };
     const edit = (): EditDelivery => new EditDelivery(this.chat, target);
     this.delivery =
@@ -93,8 +100,9 @@ export class StreamWriter {
    */
   async append(delta: string): Promise<void> {
     if (this.finishing) throw new Error('StreamWriter: append after finish');
-    if (delta === '') return;
-    this.delivery.add(delta);
+    const text = this.guard.push(delta);
+    if (text === '') return;
+    this.delivery.add(text);
     const idle = this.inFlight === undefined && this.timer === undefined;
     if (idle && this.delivery.messageTs.length === 0 && this.failuresInRow === 0) {
       await this.flush(false);
@@ -113,6 +121,8 @@ export class StreamWriter {
   }
 
   private async finishNow(): Promise<void> {
+    const rest = this.guard.end();
+    if (rest !== '') this.delivery.add(rest);
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     while (this.inFlight) await this.inFlight;
