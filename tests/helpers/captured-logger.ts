@@ -7,8 +7,14 @@ export type LogLine = Record<string, unknown> & { msg?: string; level?: number }
 export interface CapturedLogger {
   logger: Logger;
   readonly lines: readonly LogLine[];
-  /** Waits for a line matching `match` (the positive signal that something was refused or ignored). */
-  waitFor(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /**
+   * Waits for a line matching `match` (the positive signal that something was refused or ignored),
+   * among the lines from index `after` on (default: all).
+   */
+  waitFor(
+    match: (line: LogLine) => boolean,
+    options?: { after?: number; timeoutMs?: number },
+  ): Promise<LogLine>;
 }
 
 /** A real pino logger whose lines a test reads (for the log line of a refusal). */
@@ -25,6 +31,7 @@ export function capturedLogger(level = 'debug'): CapturedLogger {
   return {
     logger,
     lines,
-    waitFor: (match, timeoutMs = 5_000) => eventually(() => lines.find(match), timeoutMs),
+    waitFor: (match, options = {}) =>
+      eventually(() => lines.slice(options.after ?? 0).find(match), options.timeoutMs ?? 5_000),
   };
 }
