@@ -1,7 +1,11 @@
-import { Client, Events, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, Status, type ClientOptions } from 'discord.js';
+import { noopMetrics } from '../../src/core/metrics.js';
 import { adapterContext, type AdapterOptions } from '../shared/adapter-context.js';
 import type { DiscordContext } from './discord-context.js';
 import { DiscordRenderer } from './discord-renderer.js';
+import { instrumentRest } from './discord-rest.js';
+import { NO_MENTIONS } from './discord-views.js';
+import { GuildMembers } from './guild-members.js';
 import { handleDiscordMessage } from './inbound-handler.js';
 import { handleInteraction } from './interaction-handler.js';
 
@@ -11,11 +15,15 @@ export interface DiscordAdapterOptions extends AdapterOptions {
   apiUrl?: string;
   /** How long login may take before it counts as failed. */
   loginTimeoutMs?: number;
+  /** How long a DM sender's server membership is trusted before it is looked up again (default 5 min). */
+  memberCacheTtlMs?: number;
 }
 
 export interface RunningDiscordAdapter {
   /** False when the app lacks the privileged MessageContent intent (mentions, DMs and slash still work). */
   messageContent: boolean;
+  /** For `/readyz`: the gateway websocket is connected and the client ready (false while it reconnects). */
+  connected(): boolean;
   stop(): Promise<void>;
 }
 
@@ -56,6 +64,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   const ctx: DiscordContext = {
     ...adapterContext(options, (id) => subscription.follow(id)),
     client: ready,
+    members: GuildMembers.overRest(ready.rest, options.memberCacheTtlMs),
   };
 
   // Used by the callbacks above, which only run once events flow.
@@ -73,6 +82,10 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   logger.info({ user: ready.user.id, messageContent }, 'discord adapter started');
   return {
     messageContent,
+    connected: () =>
+      ready.isReady() &&
+      ready.ws.shards.size > 0 &&
+      ready.ws.shards.every((shard) => shard.status === Status.Ready),
     stop: async () => {
       await subscription.stop();
       await renderer.flush();
@@ -89,9 +102,12 @@ async function connect(
   const clientOptions: ClientOptions = {
     intents: withMessageContent ? [...BASE_INTENTS, GatewayIntentBits.MessageContent] : BASE_INTENTS,
     partials: [Partials.Channel], // DM channels arrive uncached
+    // The default for every send, edit, reply and follow-up: a call that forgets its own pings nobody.
+    allowedMentions: NO_MENTIONS,
     ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
   };
   const client = new Client(clientOptions);
+  instrumentRest(client.rest, options.redact ?? ((text) => text), options.metrics ?? noopMetrics);
   const outcome = new Promise<'ready' | 'disallowed'>((resolve, reject) => {
     client.once(Events.ClientReady, () => resolve('ready'));
     client.on(Events.ShardDisconnect, (event) => {

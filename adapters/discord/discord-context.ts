@@ -1,11 +1,14 @@
 import type { Client } from 'discord.js';
 import type { AdapterContext } from '../shared/adapter-context.js';
+import type { GuildMembers } from './guild-members.js';
 
 export { DEDUPE_TTL_MS } from '../shared/adapter-context.js';
 
 /** Everything the Discord handlers share, built once by the adapter. */
 export interface DiscordContext extends AdapterContext {
   client: Client<true>;
+  /** Cached guild membership, for DMs when the allow-list names servers or roles. */
+  members: GuildMembers;
 }
 
 export const PLATFORM = 'discord';

@@ -1,10 +1,10 @@
 import { AttachmentBuilder, type Client, type SendableChannels } from 'discord.js';
 import type { Logger } from 'pino';
-import type { AgentEvent } from '../../src/core/events.js';
+import type { AgentEvent, OperationOutcome, Usage } from '../../src/core/events.js';
 import type { AgentGateway, StoredEvent } from '../../src/core/agent-gateway.js';
 import { ApprovalCards } from '../shared/approval-decisions.js';
 import { CoalescedEdits, type EditableTarget } from '../shared/coalesced-edits.js';
-import { noticeText, planText, toolLinesText, type ToolLine } from '../shared/event-text.js';
+import { noticeText, planText, toolLinesText, type ToolLine, type TurnStatus } from '../shared/event-text.js';
 import { splitText } from '../shared/text-split.js';
 import { DiscordAnswer } from './discord-answer.js';
 import { MAX_MESSAGE_CHARS, PLATFORM } from './discord-context.js';
@@ -30,12 +30,26 @@ interface SessionView {
   toolLines: Map<string, ToolLine>;
   answer: DiscordAnswer | undefined;
   typing: NodeJS.Timeout | undefined;
+  /** The last `turn_complete`'s usage, shown when the operation ends. */
+  usage: { usage: Usage; costUsd: number } | undefined;
 }
+
+/** The status line each way an operation ends shows (the notices say the rest). */
+const END_STATUS: Record<OperationOutcome, TurnStatus> = {
+  done: 'done',
+  awaiting_approval: 'awaiting_approval',
+  interrupted: 'interrupted',
+  max_iterations: 'done',
+  ended: 'done',
+  error: 'error',
+};
 
 /**
  * Renders a session's events into its Discord thread (or DM): typing while a turn runs, a status
  * message with Stop, the answer split at 2,000 characters, tool lines and the plan edited in place,
- * approval messages with buttons, long tool outputs as attachments, and short notices.
+ * approval messages with buttons, long tool outputs as attachments, and short notices. An
+ * operation ends on its `operation_complete` (whatever the operation was: a turn, a compaction,
+ * an undo), which settles the status message, typing and any streamed text.
  */
 export class DiscordRenderer {
   private readonly views = new Map<string, SessionView>();
@@ -110,16 +124,16 @@ export class DiscordRenderer {
         return view.status?.show(statusMessage(sessionId, 'awaiting_approval'));
       }
       case 'turn_complete':
-        return this.endTurn(
-          view,
-          statusMessage(sessionId, 'done', { usage: event.usage, costUsd: event.costUsd }),
-        );
-      case 'interrupted':
-        return this.endTurn(view, statusMessage(sessionId, 'interrupted'));
-      case 'error':
-        await this.notice(view, noticeText(event));
-        if (event.code !== 'max_iterations') await this.endTurn(view, statusMessage(sessionId, 'error'));
+        view.usage = { usage: event.usage, costUsd: event.costUsd };
         return;
+      case 'error':
+        return this.notice(view, noticeText(event));
+      case 'operation_complete': {
+        const status = END_STATUS[event.outcome];
+        const usage = status === 'done' ? view.usage : undefined;
+        view.usage = undefined;
+        return this.endTurn(view, statusMessage(sessionId, status, usage));
+      }
       case 'compacted':
       case 'undo_complete':
         return this.notice(view, noticeText(event));
@@ -132,7 +146,10 @@ export class DiscordRenderer {
         return;
       case 'ready':
       case 'tool_log':
+      case 'interrupted': // operation_complete (interrupted) follows
         return;
+      default:
+        return assertNever(event);
     }
   }
 
@@ -219,8 +236,14 @@ export class DiscordRenderer {
       toolLines: new Map(),
       answer: undefined,
       typing: undefined,
+      usage: undefined,
     };
     this.views.set(sessionId, view);
     return view;
   }
+}
+
+/** New event types fail the typecheck here until the renderer decides what they show. */
+function assertNever(event: never): void {
+  void event;
 }

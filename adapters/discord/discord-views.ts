@@ -6,6 +6,7 @@ import {
   TextInputBuilder,
   TextInputStyle,
   type MessageCreateOptions,
+  type MessageMentionOptions,
 } from 'discord.js';
 import type { Usage } from '../../src/core/events.js';
 import type { CardCall, CardDecision } from '../shared/approval-decisions.js';
@@ -34,8 +35,12 @@ export interface DiscordContent {
   components?: MessageCreateOptions['components'];
 }
 
-/** No pings from anything the bot echoes (a user's text in a tool line, a plan item). */
-export const NO_MENTIONS = { parse: [] as [] };
+/**
+ * No pings from anything the bot echoes (a user's text in a tool line, a plan item, the model's
+ * `@everyone`), and no ping of the author it replies to. The adapter's client sets the same default,
+ * so a send that forgets it still pings nobody; the bot pings no one on purpose on Discord.
+ */
+export const NO_MENTIONS = { parse: [], repliedUser: false } satisfies MessageMentionOptions;
 
 export function statusMessage(
   sessionId: string,

@@ -1,10 +1,11 @@
 import type { Message } from 'discord.js';
 import { MAX_USER_TEXT_CHARS } from '../../src/core/operations.js';
 import type { ThreadRef } from '../../src/core/agent-gateway.js';
-import { accessDenied } from '../shared/access-policy.js';
 import { claimThread, liveSession } from '../shared/thread-sessions.js';
 import { describeAttachments } from '../shared/attached-files.js';
+import { discordRefusal } from './discord-access.js';
 import { DEDUPE_TTL_MS, MAX_THREAD_NAME, PLATFORM, type DiscordContext } from './discord-context.js';
+import { NO_MENTIONS } from './discord-views.js';
 
 /**
  * One Discord message → at most one operation. A mention in a channel opens a public thread from
@@ -26,29 +27,32 @@ export async function handleDiscordMessage(ctx: DiscordContext, message: Message
   if (!isDm && !existing && !mentioned) return;
   if (!(await ctx.gateway.claimOnce(`discord:msg:${message.id}`, DEDUPE_TTL_MS))) return;
 
-  const denied = accessDenied(ctx.access, {
-    team: undefined,
+  const refusal = await discordRefusal(ctx, {
     guild: message.guildId ?? undefined,
     channel: inThread ? (channel.parentId ?? message.channelId) : message.channelId,
     user: message.author.id,
     isDm,
     roles: message.member ? [...message.member.roles.cache.keys()] : [],
   });
-  if (denied) {
-    ctx.logger.info({ user: message.author.id, reason: denied }, 'discord user refused');
-    await tellPrivately(message, `Sorry, ${denied}. Ask an admin of the bot to add you.`);
+  if (refusal) {
+    ctx.logger.info({ user: message.author.id, reason: refusal.reason, isDm }, 'discord user refused');
+    await tellPrivately(message, refusal.reply);
     return;
   }
 
   const text = await messageText(ctx, message, botId, botRole?.id);
   if (text.trim() === '') {
-    await message.reply('Tell me what to do, e.g. "fine-tune a small Llama on my dataset and push it".');
+    await message.reply({
+      content: 'Tell me what to do, e.g. "fine-tune a small Llama on my dataset and push it".',
+      allowedMentions: NO_MENTIONS,
+    });
     return;
   }
   if (text.length > MAX_USER_TEXT_CHARS) {
-    await message.reply(
-      `That message is too long for me (${text.length.toLocaleString('en')} characters; the limit is ${MAX_USER_TEXT_CHARS.toLocaleString('en')}). Attach it as a file instead.`,
-    );
+    await message.reply({
+      content: `That message is too long for me (${text.length.toLocaleString('en')} characters; the limit is ${MAX_USER_TEXT_CHARS.toLocaleString('en')}). Attach it as a file instead.`,
+      allowedMentions: NO_MENTIONS,
+    });
     return;
   }
   const sessionId = existing ?? (await startSession(ctx, message, text, isDm || inThread ? here : undefined));
@@ -103,8 +107,8 @@ async function messageText(ctx: DiscordContext, message: Message, botId: string,
 /** Discord has no ephemeral messages outside interactions: a DM, else a reply. */
 async function tellPrivately(message: Message, text: string): Promise<void> {
   try {
-    await message.author.send(text);
+    await message.author.send({ content: text, allowedMentions: NO_MENTIONS });
   } catch {
-    await message.reply(text);
+    await message.reply({ content: text, allowedMentions: NO_MENTIONS });
   }
 }

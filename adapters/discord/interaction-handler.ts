@@ -10,13 +10,15 @@ import {
 import { ApprovalCards } from '../shared/approval-decisions.js';
 import { runThreadCommand } from '../shared/thread-command-runner.js';
 import { parseCustomId, FEEDBACK_MODAL_PREFIX } from './custom-ids.js';
+import { discordRefusal } from './discord-access.js';
 import { PLATFORM, type DiscordContext } from './discord-context.js';
 import { approvalMessage, DISCORD_STYLE, feedbackModal, NO_MENTIONS } from './discord-views.js';
 import { slashToCommand } from './slash-commands.js';
 
 /**
  * Buttons, the feedback modal and `/intern`. Clicks are acknowledged at once (a deferred update,
- * well inside Discord's 3 seconds), then checked and enqueued; refusals are ephemeral.
+ * well inside Discord's 3 seconds), then checked and enqueued; refusals are ephemeral. In a DM the
+ * clicker must pass the same access rule as a DM message (they may have left the server since).
  */
 export async function handleInteraction(ctx: DiscordContext, interaction: Interaction): Promise<void> {
   if (interaction.isButton()) {
@@ -25,6 +27,7 @@ export async function handleInteraction(ctx: DiscordContext, interaction: Intera
     const site = siteOf(interaction.user.id, interaction.channelId, interaction.message.id);
     if (action.verb === 'feedback') {
       // A modal must be the first answer to the click, so this one is not deferred.
+      if (await refusedInDm(ctx, interaction)) return;
       const call = await cardCall(ctx.gateway, PLATFORM, action.sessionId, site.cardId, action.toolCallId);
       if (
         !call ||
@@ -40,6 +43,7 @@ export async function handleInteraction(ctx: DiscordContext, interaction: Intera
       return;
     }
     await interaction.deferUpdate();
+    if (await refusedInDm(ctx, interaction)) return;
     const surf = surface(ctx, interaction, action.sessionId, site);
     if (action.verb === 'stop') {
       if (await mayActOn(flowDeps(ctx), surf, action.sessionId, site)) {
@@ -63,6 +67,7 @@ export async function handleInteraction(ctx: DiscordContext, interaction: Intera
     const cardId = interaction.message?.id;
     if (!sessionId || !toolCallId || !cardId || !interaction.channelId) return;
     await interaction.deferUpdate();
+    if (await refusedInDm(ctx, interaction)) return;
     const feedback = interaction.fields.getTextInputValue('feedback').trim();
     const site = siteOf(interaction.user.id, interaction.channelId, cardId);
     await decideOnCard(flowDeps(ctx), surface(ctx, interaction, sessionId, site), site, {
@@ -78,6 +83,7 @@ export async function handleInteraction(ctx: DiscordContext, interaction: Intera
       interaction.options.getString(name),
     );
     if (!command) return;
+    if (await refusedInDm(ctx, interaction)) return;
     const sessionId = await ctx.gateway.threadSession({
       platform: PLATFORM,
       channel: interaction.channelId,
@@ -97,12 +103,37 @@ export async function handleInteraction(ctx: DiscordContext, interaction: Intera
         say: async (content) => {
           await interaction.reply({ content, allowedMentions: NO_MENTIONS });
         },
-        tell: async (content) => {
-          await interaction.reply({ content, flags: MessageFlags.Ephemeral });
-        },
+        tell: (content) => tellPrivately(interaction, content),
       },
     );
   }
+}
+
+/** A DM interaction from someone the access rule refuses: told privately, logged, true. */
+async function refusedInDm(ctx: DiscordContext, interaction: RepliableInteraction): Promise<boolean> {
+  if (interaction.guildId !== null) return false;
+  const user = interaction.user.id;
+  const refusal = await discordRefusal(ctx, {
+    user,
+    channel: interaction.channelId ?? '',
+    isDm: true,
+    guild: undefined,
+    roles: [],
+  });
+  if (!refusal) return false;
+  ctx.logger.info(
+    { user, reason: refusal.reason, isDm: true, interaction: interaction.type },
+    'discord user refused',
+  );
+  await tellPrivately(interaction, refusal.reply);
+  return true;
+}
+
+/** An ephemeral note: the reply, or a follow-up once the interaction was answered. */
+async function tellPrivately(interaction: RepliableInteraction, content: string): Promise<void> {
+  const note = { content, flags: MessageFlags.Ephemeral as const, allowedMentions: NO_MENTIONS };
+  if (interaction.deferred || interaction.replied) await interaction.followUp(note);
+  else await interaction.reply(note);
 }
 
 function siteOf(user: string, channel: string, cardId: string): ClickSite {
@@ -132,11 +163,7 @@ function surface(
   site: ClickSite,
 ): ApprovalSurface {
   return {
-    tell: async (content) => {
-      const note = { content, flags: MessageFlags.Ephemeral as const };
-      if (interaction.deferred || interaction.replied) await interaction.followUp(note);
-      else await interaction.reply(note);
-    },
+    tell: (content) => tellPrivately(interaction, content),
     redraw: async (calls, decisions) => {
       const channel = await ctx.client.channels.fetch(site.channel);
       if (channel?.isSendable()) {

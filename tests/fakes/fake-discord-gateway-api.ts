@@ -99,6 +99,9 @@ export interface FakeDiscordGateway {
   requestReconnect(): void;
   /** op 9 INVALID_SESSION. */
   invalidateSession(resumable?: boolean): void;
+  /** New connections (reconnects included) wait unanswered until `releaseConnections()`. */
+  holdConnections(): void;
+  releaseConnections(): void;
   /** Closes every connection with `code` (default 4000: the client resumes). */
   disconnect(code?: number): void;
 }

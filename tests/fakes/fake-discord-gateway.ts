@@ -54,6 +54,8 @@ export class GatewayServer {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly open = new Set<Connection>();
   private waiters: Array<{ count: number; resolve: () => void }> = [];
+  /** Upgrades parked by {@link holdConnections}, answered on release. */
+  private held: Array<{ req: IncomingMessage; socket: Duplex; head: Buffer }> | undefined;
 
   constructor(
     readonly url: string,
@@ -71,6 +73,10 @@ export class GatewayServer {
 
   /** Accepts `ws://host:port/?v=10&encoding=json[&compress=zlib-stream]`, as @discordjs/ws builds it. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.held !== undefined) {
+      this.held.push({ req, socket, head });
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://fake');
     if (url.pathname !== '/') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -278,12 +284,25 @@ export class GatewayServer {
     }
   }
 
+  /** New connections wait (as during a Discord outage) until {@link releaseConnections}. */
+  holdConnections(): void {
+    this.held ??= [];
+  }
+
+  releaseConnections(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const { req, socket, head } of held) this.handleUpgrade(req, socket, head);
+  }
+
   /** Closes every connection with `code` (default 4000 Unknown error: discord.js resumes). */
   disconnect(code: number = GatewayCloseCodes.UnknownError): void {
     for (const conn of this.open) this.closeWith(conn, code);
   }
 
   async close(): Promise<void> {
+    for (const { socket } of this.held ?? []) socket.destroy();
+    this.held = undefined;
     for (const conn of this.open) conn.ws.terminate();
     this.open.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));

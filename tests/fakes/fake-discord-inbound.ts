@@ -84,6 +84,12 @@ export class DiscordGatewayHandle implements FakeDiscordGateway {
   disconnect(code?: number): void {
     this.server.disconnect(code);
   }
+  holdConnections(): void {
+    this.server.holdConnections();
+  }
+  releaseConnections(): void {
+    this.server.releaseConnections();
+  }
 
   private channelOrThrow(id: string): FakeDiscordChannel {
     const channel = this.world.channels.get(id);

@@ -147,7 +147,11 @@ export function readMessageBody(
   const fields: MessageFields = {
     enforceNonce: raw.enforce_nonce === true,
     tts: raw.tts === true,
-    repliedUser: (raw.allowed_mentions as Raw | undefined)?.replied_user !== false,
+    // No `allowed_mentions`: a reply pings its author. With one, only `replied_user: true` does.
+    repliedUser:
+      raw.allowed_mentions === undefined || raw.allowed_mentions === null
+        ? true
+        : (raw.allowed_mentions as Raw).replied_user === true,
     raw,
   };
   if (raw.content !== undefined) {

@@ -11,6 +11,8 @@ import { DiscordGatewayHandle } from './fake-discord-inbound.js';
 import type { FakeDiscordGateway } from './fake-discord-gateway-api.js';
 import { InteractionStore } from './fake-discord-interactions.js';
 import type { FakeInteraction, FakeInteractionCallback } from './fake-discord-interactions.js';
+import { messageWrites } from './fake-discord-mentions.js';
+import type { FakeDiscordMessageWrite } from './fake-discord-mentions.js';
 import type { DiscordFailureSpec, DiscordRateLimitSpec } from './fake-discord-ratelimit.js';
 import { appRoutes } from './fake-discord-rest-app.js';
 import { channelRoutes } from './fake-discord-rest-channels.js';
@@ -87,6 +89,11 @@ export interface FakeDiscord {
   channelMessages(channelId: string): FakeDiscordMessage[];
   interaction(id: string): FakeInteraction | undefined;
   waitForCallback(interactionId: string, timeoutMs?: number): Promise<FakeInteractionCallback>;
+  /**
+   * Every request that created or edited a message (channel messages, interaction responses,
+   * follow-ups), with its `allowed_mentions` and whom Discord would have notified.
+   */
+  messageWrites(): FakeDiscordMessageWrite[];
   /** Calls matching `"POST /channels/:id/messages"`, `"/users/@me"`, `"PATCH"` or a RegExp on `"METHOD /path"`. */
   callsTo(pattern: CallPattern): FakeDiscordCall[];
   /** The first matching call (already made or still to come) whose predicate holds. */
@@ -213,6 +220,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       world.messages.filter((m) => m.channelId === channelId && !m.deleted && !m.ephemeral),
     interaction: (id) => interactions.get(id),
     waitForCallback: (id, timeoutMs) => interactions.waitForCallback(id, timeoutMs),
+    messageWrites: () => messageWrites(rest.calls, world),
     callsTo: (pattern) => rest.calls.filter((c) => callMatches(pattern, c.method, c.path)),
     waitForCall: (pattern, predicate, timeoutMs) => rest.waitForCall(pattern, predicate, timeoutMs),
     failNext: (pattern, spec = {}) => rest.limiter.failNext(pattern, spec),
@@ -235,6 +243,7 @@ export type {
 } from './fake-discord-ids.js';
 export type { FakeDiscordUpload } from './fake-discord-http.js';
 export type { FakeDiscordCall } from './fake-discord-rest.js';
+export type { FakeDiscordMessageWrite } from './fake-discord-mentions.js';
 export type { GatewaySession } from './fake-discord-gateway-api.js';
 export type { GatewayCompression } from './fake-discord-gateway-codec.js';
 export type {
