@@ -1,5 +1,4 @@
-import {
-  retryPolicies,
+import webApi, {
   WebClient,
   WebClientEvent,
   type FilesUploadV2Arguments,
@@ -15,6 +14,8 @@ export interface RedactingWebClientOptions extends WebClientOptions {
 }
 
 const SERVICE = 'slack';
+// A CommonJS re-export Node's ESM loader cannot see by name: read it from the module object.
+const { retryPolicies } = webApi;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The token argument authenticates the call: it is not text for the channel, and is left alone. */
