@@ -15,7 +15,8 @@ export const PARTICIPANTS_FIELD = 'participants';
 /** Older participants drop out beyond this many (the owner is always one). */
 export const MAX_PARTICIPANTS = 20;
 
-const USER_ID = /^[UW][A-Z0-9]{1,30}$/;
+/** Slack user ids (`U…`, `W…`; tests' fakes use underscores too). */
+const USER_ID = /^[UW][A-Za-z0-9_]{1,30}$/;
 
 /** The ids stored in the field, valid ones only. */
 export function parseParticipants(field: string | undefined): string[] {

@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSlackAdapter } from '../../adapters/slack/slack-adapter.js';
 import {
@@ -9,7 +9,7 @@ import {
   DEFAULT_IDENTITY,
 } from '../fakes/fake-slack.js';
 import { eventually, startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
-import { testConfig } from '../helpers/test-app.js';
+import { testConfig, waitForEvent } from '../helpers/test-app.js';
 import { echoTool } from '../helpers/test-tools.js';
 
 const BOT = DEFAULT_IDENTITY.botUserId;
@@ -18,6 +18,13 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
+
+/** A debug logger whose lines the test reads: the adapter's refusals are positive signals. */
+function capturingLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  return { logger, lines };
+}
 
 /** The bot's messages in a thread, as their current text. */
 function botTexts(harness: SlackHarness, channel: string, threadTs: string): string[] {
@@ -52,32 +59,58 @@ describe('slack: mentions and threads', () => {
   });
 
   it('ignores plain channel messages outside a session thread, and other bots', async () => {
-    h = await startSlackHarness();
-    await h.slack.socket.sendEventsApi(
-      eventCallback(channelMessage({ user: 'U1', channel: 'C1', text: 'lunch?' })),
-    );
+    const log = capturingLogger();
+    h = await startSlackHarness({ adapter: { logger: log.logger } });
+    const harness = h;
+    h.llm.setDefault(() => ({ text: 'sentinel answered' }));
+    const lunch = channelMessage({ user: 'U1', channel: 'C1', text: 'lunch?' });
+    await h.slack.socket.sendEventsApi(eventCallback(lunch));
     await h.slack.socket.sendEventsApi(
       eventCallback({
         ...channelMessage({ user: 'U2', channel: 'C1', text: `<@${BOT}> hi` }),
         bot_id: 'BOTHER',
       }),
     );
-    await new Promise((r) => setTimeout(r, 300));
-    expect(h.llm.requests).toHaveLength(0);
-    expect(h.slack.callsOf('chat.postMessage')).toHaveLength(0);
+    // Both were handled, and refused for their reason.
+    await eventually(
+      () =>
+        log.lines.some(
+          (l) => l.msg === 'slack message outside a session thread ignored' && l.ts === lunch.ts,
+        ) && log.lines.some((l) => l.msg === 'slack event ignored' && l.reason === 'from a bot'),
+    );
+    // A mention sent after them is answered, and is the only thing the model ever saw.
+    const sentinel = appMention({ user: 'U3', channel: 'C2', text: `<@${BOT}> sentinel` });
+    await h.slack.socket.sendEventsApi(eventCallback(sentinel));
+    await eventually(() => botTexts(harness, 'C2', sentinel.ts).some((t) => t.includes('sentinel answered')));
+    expect(h.llm.requests).toHaveLength(1);
+    expect(JSON.stringify(h.llm.requests[0]?.body)).toContain('sentinel');
+    expect(h.slack.callsOf('chat.postMessage').map((c) => c.args.channel)).not.toContain('C1');
   });
 
   it('runs a session per DM thread', async () => {
     h = await startSlackHarness();
-    h.llm.enqueue({ text: 'Hello from the DM.' });
+    h.llm.enqueue({ text: 'Hello from the DM.' }, { text: 'Second DM answer.' });
     const dm = dmMessage({ user: 'U1', channel: 'D1', text: 'hi intern' });
     await h.slack.socket.sendEventsApi(eventCallback(dm));
     const harness = h;
     await eventually(() => botTexts(harness, 'D1', dm.ts).some((t) => t.includes('Hello from the DM')));
+    const other = dmMessage({ user: 'U1', channel: 'D1', text: 'another topic' });
+    await h.slack.socket.sendEventsApi(eventCallback(other));
+    await eventually(() => botTexts(harness, 'D1', other.ts).some((t) => t.includes('Second DM answer')));
+
+    // Each top-level DM message started its own session, answered in its own thread.
+    const first = await h.app.threadSession({ platform: 'slack', channel: 'D1', thread: dm.ts });
+    const second = await h.app.threadSession({ platform: 'slack', channel: 'D1', thread: other.ts });
+    expect(first).toBeDefined();
+    expect(second).toBeDefined();
+    expect(second).not.toBe(first);
+    expect(JSON.stringify(h.llm.requests[1]?.body)).not.toContain('hi intern');
+    expect(botTexts(harness, 'D1', dm.ts).some((t) => t.includes('Second DM answer'))).toBe(false);
   });
 
   it('takes a retried event, and the message event beside an app_mention, once', async () => {
-    h = await startSlackHarness();
+    const log = capturingLogger();
+    h = await startSlackHarness({ adapter: { logger: log.logger } });
     h.llm.setDefault(() => ({ text: 'once' }));
     const mention = appMention({ user: 'U1', channel: 'C1', text: `<@${BOT}> do it` });
     const body = eventCallback(mention);
@@ -88,7 +121,12 @@ describe('slack: mentions and threads', () => {
     );
     const harness = h;
     await eventually(() => botTexts(harness, 'C1', mention.ts).some((t) => t.includes('once')));
-    await new Promise((r) => setTimeout(r, 300));
+    // The retry and the twin message event were both handled, and both refused as duplicates.
+    await eventually(
+      () =>
+        log.lines.filter((l) => l.msg === 'duplicate slack message ignored' && l.ts === mention.ts).length ===
+        2,
+    );
     expect(h.llm.requests).toHaveLength(1);
   });
 
@@ -101,22 +139,40 @@ describe('slack: mentions and threads', () => {
       harness.slack.workspace.ephemerals.find((e) => e.user === 'U_STRANGER'),
     );
     expect(note.text).toMatch(/not on the list/);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(h.llm.requests).toHaveLength(0);
+    // A message from an allowed user, sent after, is answered; the stranger's never reached the model.
+    h.llm.enqueue({ text: 'allowed answer' });
+    const sentinel = appMention({ user: 'U_ALLOWED', channel: 'C2', text: `<@${BOT}> sentinel` });
+    await h.slack.socket.sendEventsApi(eventCallback(sentinel));
+    await eventually(() => botTexts(harness, 'C2', sentinel.ts).some((t) => t.includes('allowed answer')));
+    expect(h.llm.requests).toHaveLength(1);
+    expect(JSON.stringify(h.llm.requests[0]?.body)).not.toContain('run up my bill');
+    expect(
+      await h.app.threadSession({ platform: 'slack', channel: 'C1', thread: mention.ts }),
+    ).toBeUndefined();
   });
 
   it('answers commands: status, and stop interrupts a running turn', async () => {
     h = await startSlackHarness();
-    h.llm.enqueue({ text: 'x'.repeat(600), textChunkChars: 3, chunkDelayMs: 20 });
+    // The model streams 30 chunks, then goes silent: only a stop can end this turn.
+    h.llm.enqueue({ text: 'x'.repeat(600), textChunkChars: 3, hangAfterChunks: 30 });
     const mention = appMention({ user: 'U1', channel: 'C1', text: `<@${BOT}> write an essay` });
     await h.slack.socket.sendEventsApi(eventCallback(mention));
     const harness = h;
-    await eventually(() => harness.llm.requests.length === 1);
-    await new Promise((r) => setTimeout(r, 150));
+    await eventually(() => botTexts(harness, 'C1', mention.ts).some((t) => t.startsWith('xxx')));
     await h.slack.socket.sendEventsApi(
       eventCallback(appMention({ user: 'U1', channel: 'C1', text: `<@${BOT}> stop`, threadTs: mention.ts })),
     );
-    await eventually(() => harness.slack.thread('C1', mention.ts).some((m) => m.text.includes('Stopped')));
+    const status = await eventually(() =>
+      harness.slack.thread('C1', mention.ts).find((m) => m.text.includes('Stopped')),
+    );
+    expect(JSON.stringify(status.blocks)).not.toContain('mlib_stop');
+    // The turn ended there: interrupted, never completed, the answer cut where the stream was.
+    const sessionId = (await h.app.threadSession({ platform: 'slack', channel: 'C1', thread: mention.ts }))!;
+    const { events } = await waitForEvent(h.app, sessionId, (e) => e.type === 'operation_complete');
+    expect(events.find((e) => e.type === 'operation_complete')).toMatchObject({ outcome: 'interrupted' });
+    expect(events.some((e) => e.type === 'turn_complete')).toBe(false);
+    const answer = botTexts(harness, 'C1', mention.ts).find((t) => t.startsWith('xxx'))!;
+    expect(answer.length).toBeLessThanOrEqual(90);
     await h.slack.socket.sendEventsApi(
       eventCallback(
         appMention({ user: 'U1', channel: 'C1', text: `<@${BOT}> status`, threadTs: mention.ts }),
@@ -198,5 +254,49 @@ describe('slack: tool output', () => {
     const line = botTexts(harness, 'C1', mention.ts).find((t) => t.includes('`echo`'));
     expect(line).toContain('→ echo: line data');
     expect(line!.length).toBeLessThan(600);
+  });
+});
+
+/** The thread's status lines (a context block first), oldest first. */
+function statusLines(harness: SlackHarness, channel: string, threadTs: string) {
+  return harness.slack
+    .thread(channel, threadTs)
+    .filter((m) => m.user === BOT && (m.blocks?.[0] as { type?: string } | undefined)?.type === 'context');
+}
+
+describe('slack: the end of every operation', () => {
+  it('ends the status line of an operation that is not a turn (undo), and clears the thread status', async () => {
+    h = await startSlackHarness();
+    const harness = h;
+    h.llm.enqueue({ text: 'first answer' });
+    const mention = appMention({ user: 'U1', channel: 'C1', text: `<@${BOT}> one` });
+    await h.slack.socket.sendEventsApi(eventCallback(mention));
+    await eventually(() => statusLines(harness, 'C1', mention.ts)[0]?.text.startsWith('✅ Done'));
+    await h.slack.socket.sendEventsApi(
+      eventCallback(appMention({ user: 'U1', channel: 'C1', text: `<@${BOT}> undo`, threadTs: mention.ts })),
+    );
+    await eventually(() => botTexts(harness, 'C1', mention.ts).some((t) => t.includes('Undone')));
+    // The undo had its own status line; its operation_complete ends it (no Stop button left).
+    const [, undo] = await eventually(() => {
+      const lines = statusLines(harness, 'C1', mention.ts);
+      return lines.length === 2 && lines[1]!.text.startsWith('✅ Done') && lines;
+    });
+    expect(JSON.stringify(undo!.blocks)).not.toContain('mlib_stop');
+    expect(h.slack.threadStatus('C1', mention.ts)).toBe('');
+  });
+
+  it('says a turn stopped at the step limit, with its usage, instead of "done"', async () => {
+    h = await startSlackHarness({ config: testConfig({ maxIterations: 1 }), tools: [echoTool] });
+    const harness = h;
+    h.llm.enqueue({ toolCalls: [{ name: 'echo', input: { text: 'again' } }] });
+    const mention = appMention({ user: 'U1', channel: 'C1', text: `<@${BOT}> loop` });
+    await h.slack.socket.sendEventsApi(eventCallback(mention));
+    const status = await eventually(() =>
+      statusLines(harness, 'C1', mention.ts).find((m) => !m.text.startsWith('⏳')),
+    );
+    expect(status.text).toMatch(/^⏸️ Stopped at the step limit · [\d,]+ tokens · \$/);
+    expect(botTexts(harness, 'C1', mention.ts).some((t) => t.includes('Stopped after 1 iterations'))).toBe(
+      true,
+    );
   });
 });

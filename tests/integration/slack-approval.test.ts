@@ -174,6 +174,58 @@ describe('slack: approvals', () => {
   });
 });
 
+describe('slack: who an approval pings', () => {
+  it("pings the owner on the card; the call's arguments ping nobody", async () => {
+    const { harness } = await setup();
+    harness.llm.enqueue({
+      toolCalls: [{ id: 'toolu_0', name: 'launch_job', input: { name: '<!channel> <@U_X> job' } }],
+    });
+    const mention = appMention({ user: 'U_OWNER', channel: 'C1', text: `<@${BOT}> launch it` });
+    await harness.slack.socket.sendEventsApi(eventCallback(mention));
+    const card = await eventually(() =>
+      harness.slack
+        .thread('C1', mention.ts)
+        .find((m) => JSON.stringify(m.blocks ?? []).includes('mlib_approve')),
+    );
+    const blocks = JSON.stringify(card.blocks);
+    expect(blocks.match(/<[@!][^>]*>/g)).toEqual(['<@U_OWNER>']);
+    expect(blocks).toContain('job');
+  });
+
+  it('makes whoever approves a participant the answer may mention; others stay unpinged', async () => {
+    const config = testConfig({ approval: { approvers: ['U_APPROVER'] } });
+    h = await startSlackHarness({ config, tools: [effectTool(`${config.redis.prefix}:counter`)] });
+    const harness = h;
+    harness.llm.enqueue(
+      { toolCalls: [{ id: 'toolu_0', name: 'launch_job', input: { name: 'j' } }] },
+      { text: 'Launched, thanks <@U_APPROVER>; cc <@U_OTHER>.' },
+    );
+    const mention = appMention({ user: 'U_OWNER', channel: 'C1', text: `<@${BOT}> launch it` });
+    await harness.slack.socket.sendEventsApi(eventCallback(mention));
+    const card = await eventually(() =>
+      harness.slack
+        .thread('C1', mention.ts)
+        .find((m) => JSON.stringify(m.blocks ?? []).includes('mlib_approve')),
+    );
+    const sessionId = await harness.app.threadSession({
+      platform: 'slack',
+      channel: 'C1',
+      thread: mention.ts,
+    });
+    await click(harness, {
+      user: 'U_APPROVER',
+      cardTs: card.ts,
+      threadTs: mention.ts,
+      actionId: 'mlib_approve',
+      value: { sessionId, toolCallId: 'toolu_0' },
+    });
+    const answer = await eventually(() =>
+      harness.slack.thread('C1', mention.ts).find((m) => m.text.startsWith('Launched')),
+    );
+    expect(answer.text).toBe('Launched, thanks <@U_APPROVER>; cc @\u200DU_OTHER.');
+  });
+});
+
 describe('slack: Stop button', () => {
   it('interrupts the running turn', async () => {
     h = await startSlackHarness();

@@ -2,6 +2,7 @@ import { LogLevel, WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toMrkdwn } from '../../adapters/slack/render/mrkdwn.js';
 import { StreamWriter } from '../../adapters/slack/render/stream-writer.js';
+import { slackLinksToMarkdown } from '../../adapters/slack/render/slack-tokens.js';
 import { startFakeSlack, type FakeCall, type FakeMessage, type FakeSlack } from '../fakes/fake-slack.js';
 
 /**
@@ -188,5 +189,62 @@ describe('StreamWriter against the fake Slack', () => {
     ]);
     expect(replies().map((m) => m.text)).toEqual(['Posted instead.']);
     expect(replies()[0]?.stream).toBeUndefined();
+  });
+
+  it('stream mode: no call cuts a Slack token or link in two, even with 40,000 characters at once', async () => {
+    const writer = new StreamWriter(client, {
+      channel: CHANNEL,
+      threadTs,
+      mode: 'stream',
+      recipient: { userId: USER, teamId: fake.identity.teamId },
+      mentions: { allowedUsers: new Set([USER]), maxMentions: 5 },
+    });
+    const text = Array.from(
+      { length: 700 },
+      (_, i) => `<https://example.com/page/${i}|link number ${i}> in <#C0GENERAL> for <@${USER}>`,
+    ).join(' ');
+    await writer.append(text.slice(0, 10)); // inside the first token: held back until it is whole
+    await writer.append(text.slice(10));
+    await writer.finish();
+    const pieces = fake.calls
+      .filter((c) => c.method.endsWith('Stream') && c.status === 200)
+      .map((c) => (typeof c.args.markdown_text === 'string' ? c.args.markdown_text : ''));
+    expect(pieces.length).toBeGreaterThan(4); // 12,000-character appends, and a second message
+    for (const piece of pieces) {
+      expect(piece).not.toMatch(/<[^>]*$|\[[^\]]*$|\]\([^)]*$/); // ends inside nothing
+      expect(piece).not.toMatch(/^[^<[]*[>\])]/); // starts inside nothing
+    }
+    const shown = replies()
+      .map((m) => m.text)
+      .join('');
+    const mentions = (shown.match(/<@U0ALICE>/g) ?? []).length;
+    expect(mentions).toBe(5); // a handful, the rest shown as names
+    expect(shown).toContain('[link number 699](https://example.com/page/699)');
+    expect(shown.replace(/<@U0ALICE>/g, '@\u200DU0ALICE')).toBe(
+      slackLinksToMarkdown(text).replace(/<@U0ALICE>/g, '@\u200DU0ALICE'),
+    );
+  });
+
+  it('edit mode: a token arriving in 3-character deltas is never shown in halves', async () => {
+    const writer = new StreamWriter(client, {
+      channel: CHANNEL,
+      threadTs,
+      mode: 'edit',
+      minEditIntervalMs: 30,
+    });
+    const text = 'See <https://hf.co/docs/peft|the PEFT docs> and <#C0GENERAL|general>, not <!channel>. ';
+    for (let i = 0; i < text.length; i += 3) {
+      await writer.append(text.slice(i, i + 3));
+      await sleep(10);
+    }
+    await writer.finish();
+    const texts = fake.calls
+      .filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update')
+      .map((c) => String(c.args.text));
+    expect(texts.length).toBeGreaterThan(3);
+    for (const t of texts) expect(t).not.toMatch(/&lt;|<[^>]*$/);
+    expect(replies().map((m) => m.text)).toEqual([
+      toMrkdwn('See <https://hf.co/docs/peft|the PEFT docs> and <#C0GENERAL|general>, not @\u200Dchannel.'),
+    ]);
   });
 });

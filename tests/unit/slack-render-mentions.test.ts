@@ -84,7 +84,16 @@ describe('Slack markup through the mrkdwn conversion', () => {
       converter.convert(guarded); // each render sees a prefix that ends between tokens
     }
     guarded += stream.end();
-    expect(converter.convert(guarded)).toBe(toMrkdwn(answer));
+    const out = converter.convert(guarded);
+    expect(out).toBe(toMrkdwn(answer));
+    for (const token of [
+      '<@U1>',
+      '<https://hf.co/blog/lora|the LoRA blog post>',
+      '<https://hf.co/docs|docs>',
+      '<#C1|general>',
+      '<https://hf.co/models>',
+    ])
+      expect(out).toContain(token);
   });
 });
 

@@ -10,12 +10,13 @@
 const LABEL = String.raw`(?:\|[^<>\n]*)?`;
 
 /**
- * One Slack token: user mention (`U`/`W` ids), channel link (`C`/`G` ids), special (`<!…>`), or a
- * link to an `http(s)` / `mailto` address (no spaces in the address).
+ * One Slack token: user mention, channel link, special (`<!…>`), or a link to an `http(s)` /
+ * `mailto` address (no spaces in the address). Ids are taken loosely (any run without spaces):
+ * whatever Slack might read as a mention is found, and judged by the guard.
  */
 const TOKEN_SOURCE = [
-  String.raw`<@[UW][A-Z0-9]+${LABEL}>`,
-  String.raw`<#[CG][A-Z0-9]+${LABEL}>`,
+  String.raw`<@[^<>|\s]+${LABEL}>`,
+  String.raw`<#[^<>|\s]+${LABEL}>`,
   String.raw`<![^<>\n]+>`,
   String.raw`<(?:https?:\/\/|mailto:)[^<>|\s]+${LABEL}>`,
 ].join('|');
@@ -65,9 +66,6 @@ export function cutOutsideTokens(text: string, at: number, min: number, max: num
   return at;
 }
 
-/** A user id, mention or channel id part so far: letters and digits only. */
-const ID_SO_FAR = /^[A-Z0-9]*$/;
-
 /**
  * True when `partial` (which starts with `<` and has no `>`) could still become a Slack token as
  * more text arrives: a streamed `<@U12` must wait for its `>` before it is rendered or guarded.
@@ -82,9 +80,8 @@ export function couldBecomeToken(partial: string): boolean {
   if (label.includes('<')) return false;
   switch (rest[0]) {
     case '@':
-      return head === '@' || (/^[UW]/.test(head.slice(1)) && ID_SO_FAR.test(head.slice(1)));
     case '#':
-      return head === '#' || (/^[CG]/.test(head.slice(1)) && ID_SO_FAR.test(head.slice(1)));
+      return !/\s/.test(head);
     case '!':
       return !rest.includes('<');
     default: {
