@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import type { AgentGateway, EventReader, StoredEvent } from '../../src/core/agent-gateway.js';
-import type { AgentEvent, PendingCallSummary } from '../../src/core/events.js';
+import type { PendingCallSummary } from '../../src/core/events.js';
 import { MAX_USER_TEXT_CHARS, type ApprovalDecision, type Operation } from '../../src/core/operations.js';
 import {
   helpLines,
@@ -11,7 +11,7 @@ import {
 } from './chat-commands.js';
 import { createEventRenderer, type EventRenderer } from './event-renderer.js';
 import { LineSource } from './line-source.js';
-import { endsOperation } from './operation-end.js';
+import { untilOperationEnds, type OperationEnd } from './operation-end.js';
 import { SessionFollower } from './session-follower.js';
 import { DEFAULT_WIDTH, formatArgs, formatCount, stylesFor, truncate, type Styles } from './terminal-text.js';
 
@@ -168,30 +168,22 @@ class TerminalChat {
 
   /** Submits `op` and renders events until it ends, asking for approvals on the way. */
   private async runOperation(op: Operation): Promise<void> {
-    let opType = op.type;
-    await this.gateway.submit(this.sessionId, op, this.owner);
+    let envelope = await this.gateway.submit(this.sessionId, op, this.owner);
     for (;;) {
-      const end = await this.waitForEnd(opType);
-      if (end?.type !== 'approval_required') return;
-      const decisions = await this.askApprovals(end.calls);
+      const end = await this.waitForEnd(envelope.id);
+      if (end?.outcome !== 'awaiting_approval' || end.pending.length === 0) return;
+      const decisions = await this.askApprovals(end.pending);
       if (!decisions) return;
-      await this.gateway.submit(this.sessionId, { type: 'exec_approval', decisions }, this.owner);
-      opType = 'exec_approval';
+      envelope = await this.gateway.submit(this.sessionId, { type: 'exec_approval', decisions }, this.owner);
     }
   }
 
-  /** Renders events until one ends the operation; `undefined` when the chat is quitting. */
-  private async waitForEnd(opType: Operation['type']): Promise<AgentEvent | undefined> {
+  /** Renders events until operation `opId` completes; `undefined` when the chat is quitting. */
+  private async waitForEnd(opId: string): Promise<OperationEnd | undefined> {
     this.busy = true;
     this.presses = 0;
     try {
-      for (;;) {
-        const next = await this.events.next();
-        if (next.done) return undefined;
-        const { event } = next.value;
-        this.renderer.render(event);
-        if (endsOperation(opType, event)) return event;
-      }
+      return await untilOperationEnds(this.events, opId, (event) => this.renderer.render(event));
     } finally {
       this.busy = false;
       this.presses = 0;

@@ -27,7 +27,10 @@ export interface EventRendererOptions {
   verbose?: boolean;
 }
 
-/** Turns agent events into terminal text, one event at a time, in stream order. */
+/**
+ * Turns agent events into terminal text, one event at a time, in stream order. An operation's end is
+ * its `operation_complete` event, never inferred from the others.
+ */
 export interface EventRenderer {
   render(event: AgentEvent | EventBody): void;
   /** Ends a streamed line that is still open, so that what follows starts on its own line. */
@@ -132,6 +135,11 @@ export function createEventRenderer(options: EventRendererOptions): EventRendere
         return;
       case 'ready':
         if (verbose) notice(s.dim('· session ready'));
+        return;
+      case 'operation_complete':
+        // The operation is over: whatever it streamed ends here, and the next prompt starts clean.
+        breakLine();
+        if (verbose) notice(s.dim(`· ${event.opType} ${event.outcome.replace('_', ' ')}`));
         return;
     }
   };

@@ -3,7 +3,7 @@ import type { AgentGateway } from '../../src/core/agent-gateway.js';
 import type { PendingCallSummary } from '../../src/core/events.js';
 import { MAX_USER_TEXT_CHARS, type ApprovalDecision } from '../../src/core/operations.js';
 import { createEventRenderer } from './event-renderer.js';
-import { endsOperation } from './operation-end.js';
+import { untilOperationEnds } from './operation-end.js';
 import { SessionFollower } from './session-follower.js';
 import { formatCount } from './terminal-text.js';
 
@@ -34,8 +34,9 @@ export interface HeadlessRunOptions {
 }
 
 /**
- * Runs one prompt to the end of its turn in a new session and returns the exit code: 0 when the
- * turn completes, 1 when it fails, hits the iteration limit or is interrupted. Without `yes`, calls
+ * Runs one prompt to the end of its turn in a new session and returns the exit code: 0 when its
+ * `operation_complete` says `done`, 1 for any other outcome (`error`, `max_iterations`,
+ * `interrupted`, …) or when the events stop without one. Without `yes`, calls
  * that need approval are refused with feedback so the model can carry on without them.
  */
 export async function runHeadless(gateway: AgentGateway, options: HeadlessRunOptions): Promise<number> {
@@ -72,26 +73,22 @@ export async function runHeadless(gateway: AgentGateway, options: HeadlessRunOpt
     });
   };
   try {
-    await gateway.submit(sessionId, { type: 'user_input', text: prompt.trim() }, owner);
+    let envelope = await gateway.submit(sessionId, { type: 'user_input', text: prompt.trim() }, owner);
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
-    let opType: 'user_input' | 'exec_approval' = 'user_input';
-    for await (const { event } of follower) {
-      renderer.render(event);
-      if (!endsOperation(opType, event)) continue;
-      if (event.type === 'approval_required') {
-        await gateway.submit(
-          sessionId,
-          { type: 'exec_approval', decisions: decide(event.calls, yes, stderr) },
-          owner,
-        );
-        opType = 'exec_approval';
-        continue;
+    const events = follower[Symbol.asyncIterator]();
+    for (;;) {
+      const end = await untilOperationEnds(events, envelope.id, (event) => renderer.render(event));
+      if (end?.outcome !== 'awaiting_approval' || end.pending.length === 0) {
+        renderer.breakLine();
+        return end?.outcome === 'done' ? 0 : 1;
       }
-      renderer.breakLine();
-      return event.type === 'turn_complete' && event.reason === 'done' ? 0 : 1;
+      envelope = await gateway.submit(
+        sessionId,
+        { type: 'exec_approval', decisions: decide(end.pending, yes, stderr) },
+        owner,
+      );
     }
-    return 1; // stopped without an end: nothing to report as success
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     follower.stop();

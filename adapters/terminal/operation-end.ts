@@ -1,31 +1,34 @@
-import type { AgentEvent } from '../../src/core/events.js';
-import type { OperationType } from '../../src/core/operations.js';
+import type { StoredEvent } from '../../src/core/agent-gateway.js';
+import type { AgentEvent, OperationOutcome, PendingCallSummary } from '../../src/core/events.js';
 
-/** The error the loop emits before its `turn_complete { reason: 'max_iterations' }`: a notice, not an end. */
-const NOTICE_ERROR_CODES: ReadonlySet<string> = new Set(['max_iterations']);
+/** How one submitted operation ended. */
+export interface OperationEnd {
+  outcome: OperationOutcome;
+  /** The calls the operation waits on when `outcome` is `awaiting_approval` (from its `approval_required`). */
+  pending: readonly PendingCallSummary[];
+}
 
 /**
- * Whether `event` is the last one a client waits for after submitting an operation of `opType`.
- * Turns end with `turn_complete`, pause with `approval_required`, or stop with `interrupted`; an
- * `error` ends any operation (no `turn_complete` follows it) except the max-iterations notice.
- * The runtime emits no "operation done" event, so this mirrors what each operation emits last.
+ * Hands every event to `onEvent`, in order, until the `operation_complete` of operation `opId` (the
+ * envelope id `submit` returned): the runtime emits it as the last event of every operation, so a
+ * client never has to guess the end from the other events. Another operation's end (submitted by
+ * someone else) is rendered and passed over. `undefined` when the events stop first (the follower
+ * was stopped).
  */
-export function endsOperation(opType: OperationType, event: AgentEvent): boolean {
-  if (event.type === 'error') return !NOTICE_ERROR_CODES.has(event.code);
-  switch (opType) {
-    case 'user_input':
-    case 'exec_approval':
-      return (
-        event.type === 'turn_complete' || event.type === 'approval_required' || event.type === 'interrupted'
-      );
-    case 'undo':
-      return event.type === 'undo_complete';
-    case 'compact':
-      return event.type === 'compacted' || event.type === 'interrupted';
-    case 'new':
-    case 'shutdown':
-      return event.type === 'shutdown';
-    case 'interrupt':
-      return event.type === 'interrupted';
+export async function untilOperationEnds(
+  events: AsyncIterator<StoredEvent>,
+  opId: string,
+  onEvent: (event: AgentEvent) => void,
+): Promise<OperationEnd | undefined> {
+  let pending: readonly PendingCallSummary[] = [];
+  for (;;) {
+    const next = await events.next();
+    if (next.done) return undefined;
+    const { event } = next.value;
+    onEvent(event);
+    if (event.type === 'approval_required') pending = event.calls;
+    if (event.type === 'operation_complete' && event.opId === opId) {
+      return { outcome: event.outcome, pending: event.outcome === 'awaiting_approval' ? pending : [] };
+    }
   }
 }

@@ -11,12 +11,17 @@ export interface SessionFollowerOptions {
 
 /**
  * Follows one session's event stream in order, from a cursor. When the session is replaced (`new`
- * emits `shutdown { replacedBy }`), the follower yields that event and moves to the new session's
- * stream from its start, so a client sees one continuous conversation. Iterate it once; `stop()`
- * ends the iteration at once, even while a read is blocked.
+ * emits `shutdown { replacedBy }`), operations go to the new session at once (`sessionId`), the
+ * follower still yields the old stream up to the `operation_complete` that ends the replacing
+ * operation, then moves to the new session's stream from its start: a client sees one continuous
+ * conversation and the end of every operation it submitted. Iterate it once; `stop()` ends the
+ * iteration at once, even while a read is blocked.
  */
 export class SessionFollower implements AsyncIterable<StoredEvent> {
+  /** The session that takes operations. */
   private current: string;
+  /** The session whose stream is read: the replaced one until its last operation completes. */
+  private reading: string;
   private cursorId: string;
   private readonly blockMs: number;
   private halted = false;
@@ -29,6 +34,7 @@ export class SessionFollower implements AsyncIterable<StoredEvent> {
     options: SessionFollowerOptions = {},
   ) {
     this.current = sessionId;
+    this.reading = sessionId;
     this.cursorId = options.after ?? '0';
     this.blockMs = options.blockMs ?? DEFAULT_BLOCK_MS;
     this.stopped = new Promise((resolve) => {
@@ -41,7 +47,7 @@ export class SessionFollower implements AsyncIterable<StoredEvent> {
     return this.current;
   }
 
-  /** Stream id of the last event yielded in the current session. */
+  /** Stream id of the last event yielded in the stream being read. */
   get cursor(): string {
     return this.cursorId;
   }
@@ -63,22 +69,22 @@ export class SessionFollower implements AsyncIterable<StoredEvent> {
       for (const stored of batch) {
         if (this.halted) return;
         const { event } = stored;
-        if (event.type === 'shutdown' && event.replacedBy) {
-          // Switch before yielding so that `sessionId` already names the session that takes
-          // operations. Later events of the ended session are not for this client.
-          this.current = event.replacedBy;
+        this.cursorId = stored.streamId;
+        // Switch before yielding so that `sessionId` already names the session that takes operations.
+        if (event.type === 'shutdown' && event.replacedBy) this.current = event.replacedBy;
+        yield stored;
+        if (this.reading !== this.current && event.type === 'operation_complete') {
+          // Later events of the ended session are not for this client.
+          this.reading = this.current;
           this.cursorId = '0';
-          yield stored;
           break;
         }
-        this.cursorId = stored.streamId;
-        yield stored;
       }
     }
   }
 
   private async readOnce(): Promise<StoredEvent[] | undefined> {
-    const read = this.reader.read(this.current, this.cursorId, this.blockMs);
+    const read = this.reader.read(this.reading, this.cursorId, this.blockMs);
     const result = await Promise.race([read, this.stopped]);
     if (result === undefined) {
       // Stopped mid-read: the read may still settle (or fail when the caller closes the reader).

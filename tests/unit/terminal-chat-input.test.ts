@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseChatInput, statusLines, unknownCommandLine } from '../../adapters/terminal/chat-commands.js';
 import { decisionOf } from '../../adapters/terminal/chat.js';
-import { endsOperation } from '../../adapters/terminal/operation-end.js';
+import { untilOperationEnds } from '../../adapters/terminal/operation-end.js';
 import { stylesFor } from '../../adapters/terminal/terminal-text.js';
-import type { AgentEvent, EventBody } from '../../src/core/events.js';
+import type { StoredEvent } from '../../src/core/agent-gateway.js';
+import type { EventBody } from '../../src/core/events.js';
 
 const plain = stylesFor(false);
-const at = (body: EventBody): AgentEvent => ({ ...body, seq: 1, at: 0, sessionId: 's' });
 const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
 
 describe('chat input', () => {
@@ -65,29 +65,67 @@ describe('chat input', () => {
   });
 });
 
-describe('endsOperation', () => {
-  it('ends a turn on turn_complete, approval_required, interrupted or an error', () => {
-    const done = at({ type: 'turn_complete', reason: 'done', usage, costUsd: 0 });
-    expect(endsOperation('user_input', done)).toBe(true);
-    expect(endsOperation('exec_approval', at({ type: 'approval_required', calls: [] }))).toBe(true);
-    expect(endsOperation('user_input', at({ type: 'interrupted' }))).toBe(true);
-    expect(endsOperation('user_input', at({ type: 'error', code: 'llm_error', message: 'x' }))).toBe(true);
-    expect(endsOperation('user_input', at({ type: 'compacted', oldTokens: 2, newTokens: 1 }))).toBe(false);
-    expect(endsOperation('user_input', at({ type: 'tool_call', toolCallId: 'c', tool: 't', args: {} }))).toBe(
-      false,
-    );
+/** The events as a follower would yield them, one after another. */
+function stream(bodies: EventBody[]): AsyncIterator<StoredEvent> {
+  const stored = bodies.map((body, i) => ({
+    streamId: `${i + 1}-0`,
+    event: { ...body, seq: i + 1, at: 0, sessionId: 's' },
+  }));
+  let next = 0;
+  return {
+    next: () => {
+      const value = stored[next++];
+      return Promise.resolve(value ? { done: false, value } : { done: true, value: undefined });
+    },
+  };
+}
+
+describe('untilOperationEnds', () => {
+  const done: EventBody = { type: 'turn_complete', reason: 'done', usage, costUsd: 0 };
+  const complete = (opId: string, outcome: 'done' | 'awaiting_approval' | 'error'): EventBody => ({
+    type: 'operation_complete',
+    opId,
+    opType: 'user_input',
+    outcome,
   });
 
-  it('waits past the max-iterations notice for its turn_complete', () => {
-    expect(endsOperation('user_input', at({ type: 'error', code: 'max_iterations', message: 'x' }))).toBe(
-      false,
-    );
+  it('ends at the operation_complete of its own operation only, passing every event on in order', async () => {
+    const seen: string[] = [];
+    const events = stream([
+      { type: 'processing', opType: 'user_input' },
+      { type: 'error', code: 'llm_error', message: 'x' },
+      { type: 'interrupted' },
+      done,
+      complete('someone-else', 'done'),
+      complete('mine', 'error'),
+      { type: 'ready' },
+    ]);
+    const end = await untilOperationEnds(events, 'mine', (e) => seen.push(e.type));
+    expect(end).toEqual({ outcome: 'error', pending: [] });
+    expect(seen).toEqual([
+      'processing',
+      'error',
+      'interrupted',
+      'turn_complete',
+      'operation_complete',
+      'operation_complete',
+    ]);
+    const rest = await events.next();
+    expect(rest.done ? undefined : rest.value.event.type).toBe('ready');
   });
 
-  it('ends undo, compact and new on their own events', () => {
-    expect(endsOperation('undo', at({ type: 'undo_complete', removed: 0 }))).toBe(true);
-    expect(endsOperation('compact', at({ type: 'compacted', oldTokens: 2, newTokens: 1 }))).toBe(true);
-    expect(endsOperation('new', at({ type: 'shutdown', replacedBy: 'n' }))).toBe(true);
-    expect(endsOperation('new', at({ type: 'ready' }))).toBe(false);
+  it('returns the calls an approval_required listed when the operation awaits approval', async () => {
+    const calls = [{ toolCallId: 'c1', tool: 'launch_gpu_job', args: { flavor: 'a100' } }];
+    const end = await untilOperationEnds(
+      stream([{ type: 'approval_required', calls }, complete('mine', 'awaiting_approval')]),
+      'mine',
+      () => undefined,
+    );
+    expect(end).toEqual({ outcome: 'awaiting_approval', pending: calls });
+  });
+
+  it('returns undefined when the events stop before the operation completes', async () => {
+    const end = await untilOperationEnds(stream([done]), 'mine', () => undefined);
+    expect(end).toBeUndefined();
   });
 });

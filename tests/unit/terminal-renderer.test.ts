@@ -145,6 +145,17 @@ describe('terminal event renderer', () => {
     expect(render([done], { verbose: true })).toBe('· 1,234 in · 56 out · $0.0123\n');
   });
 
+  it('ends an open streamed line at operation_complete; verbose names the outcome', () => {
+    const end: EventBody = {
+      type: 'operation_complete',
+      opId: 'op1',
+      opType: 'user_input',
+      outcome: 'max_iterations',
+    };
+    expect(render([{ type: 'assistant_chunk', text: 'Half an answer' }, end])).toBe('Half an answer\n');
+    expect(render([end], { verbose: true })).toBe('· user_input max iterations\n');
+  });
+
   it('colours only when asked', () => {
     const events: EventBody[] = [
       { type: 'tool_call', toolCallId: 'c1', tool: 'bash', args: { command: 'ls' } },

@@ -29,6 +29,8 @@ describe('SessionFollower', () => {
         { type: 'ready' },
         { type: 'processing', opType: 'new' },
         { type: 'shutdown', replacedBy: 'fresh' },
+        { type: 'operation_complete', opId: 'op-new', opType: 'new', outcome: 'ended' },
+        { type: 'error', code: 'session_ended', message: 'not for this client' },
       ],
       fresh: [{ type: 'ready' }, { type: 'assistant_message', text: 'hi' }],
     });
@@ -39,7 +41,14 @@ describe('SessionFollower', () => {
       if (event.type === 'shutdown') expect(follower.sessionId).toBe('fresh');
       if (event.type === 'assistant_message') break;
     }
-    expect(seen).toEqual(['old:processing', 'old:shutdown', 'fresh:ready', 'fresh:assistant_message']);
+    // The replacing operation's end is still read from the old stream; nothing after it is.
+    expect(seen).toEqual([
+      'old:processing',
+      'old:shutdown',
+      'old:operation_complete',
+      'fresh:ready',
+      'fresh:assistant_message',
+    ]);
     expect(reads[0]).toEqual({ sessionId: 'old', afterId: '1-0' });
     expect(reads).toContainEqual({ sessionId: 'fresh', afterId: '0' });
     expect(follower.cursor).toBe('2-0');
