@@ -23,3 +23,48 @@ export function requestMessages(fake: FakeAnthropic, index = -1): Array<{ role: 
   const body = fake.requests.at(index)?.body as { messages: Array<{ role: string; content: unknown }> };
   return body.messages;
 }
+
+/** A content block of a Messages API request, as far as the tests read it. */
+interface WireBlock {
+  type: string;
+  text?: string;
+  content?: string | Array<{ type: string; text?: string }>;
+}
+
+/** The body of a Messages API request, as far as the tests read it. */
+export interface MessagesRequestBody {
+  model: string;
+  stream?: boolean;
+  messages: Array<{ role: string; content: string | WireBlock[] }>;
+}
+
+/** The bodies of the `POST /v1/messages` requests the fake received, in order (other routes left out). */
+export function messageRequests(fake: FakeAnthropic): MessagesRequestBody[] {
+  return fake.requests
+    .filter((r) => r.method === 'POST' && r.path === '/v1/messages')
+    .map((r) => r.body as MessagesRequestBody);
+}
+
+function blocksOf(content: string | WireBlock[]): WireBlock[] {
+  return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
+}
+
+/** The texts of the user's messages a request carried, in order (tool results left out). */
+export function userTexts(body: MessagesRequestBody | undefined): string[] {
+  return (body?.messages ?? [])
+    .filter((m) => m.role === 'user')
+    .flatMap((m) => blocksOf(m.content).flatMap((b) => (b.type === 'text' ? [b.text ?? ''] : [])));
+}
+
+/** The tool results a request carried, in order, as text. */
+export function toolResults(body: MessagesRequestBody | undefined): string[] {
+  return (body?.messages ?? [])
+    .filter((m) => m.role === 'user')
+    .flatMap((m) =>
+      blocksOf(m.content).flatMap((b) => {
+        if (b.type !== 'tool_result') return [];
+        if (typeof b.content === 'string' || b.content === undefined) return [b.content ?? ''];
+        return [b.content.map((c) => c.text ?? '').join('')];
+      }),
+    );
+}

@@ -1,33 +1,38 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineTool } from '../../src/core/tool-spec.js';
-import { ScriptedProvider } from '../../src/llm/scripted-provider.js';
 import type { App } from '../../src/cli/app.js';
-import { cleanup, testApp, waitForEvent } from '../helpers/test-app.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../fakes/fake-anthropic.js';
+import { messageRequests, startFakeApp } from '../helpers/fake-app.js';
+import { cleanup, waitForEvent } from '../helpers/test-app.js';
 
+// The model is the real Anthropic SDK talking to the loopback fake: the wire protocol is exercised too.
+let fake: FakeAnthropic;
 let app: App | undefined;
+beforeEach(async () => {
+  fake = await startFakeAnthropic();
+});
 afterEach(async () => {
   if (app) await cleanup(app);
   app = undefined;
+  await fake.close();
 });
 
 describe('agent turn over the queue', () => {
   it('runs a turn with a plan_tool call and answers', async () => {
-    const llm = new ScriptedProvider((_req, i) =>
-      i === 0
-        ? {
-            text: 'Planning.',
-            toolCalls: [
-              {
-                name: 'plan_tool',
-                input: { todos: [{ id: '1', content: 'look at data', status: 'completed' }] },
-              },
-            ],
-          }
-        : { text: 'All done.', chunks: 3 },
+    fake.enqueue(
+      {
+        text: 'Planning.',
+        toolCalls: [
+          {
+            name: 'plan_tool',
+            input: { todos: [{ id: '1', content: 'look at data', status: 'completed' }] },
+          },
+        ],
+      },
+      { text: 'All done.', textChunkChars: 3 },
     );
-    app = testApp({ llm });
-    await app.startWorkers();
+    app = await startFakeApp(fake);
     const sessionId = await app.startSession({ owner: 'u1', platform: 'terminal' });
     await app.operations.submit(sessionId, { type: 'user_input', text: 'hello' }, 'u1');
     const { events } = await waitForEvent(app, sessionId, (e) => e.type === 'turn_complete');
@@ -39,7 +44,7 @@ describe('agent turn over the queue', () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     const history = await app.history.load(sessionId);
     expect(history.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
-    expect(llm.requests).toHaveLength(2);
+    expect(messageRequests(fake)).toHaveLength(2);
   });
 });
 
@@ -62,18 +67,16 @@ describe('parallel tool calls', () => {
         return { output: `${args.name} met its partner` };
       },
     });
-    const llm = new ScriptedProvider((_req, i) =>
-      i === 0
-        ? {
-            toolCalls: [
-              { id: 'slow', name: 'rendezvous', input: { name: 'first', delayMs: 100 } },
-              { id: 'fast', name: 'rendezvous', input: { name: 'second', delayMs: 0 } },
-            ],
-          }
-        : { text: 'Both done.' },
+    fake.enqueue(
+      {
+        toolCalls: [
+          { id: 'toolu_slow', name: 'rendezvous', input: { name: 'first', delayMs: 100 } },
+          { id: 'toolu_fast', name: 'rendezvous', input: { name: 'second', delayMs: 0 } },
+        ],
+      },
+      { text: 'Both done.' },
     );
-    app = testApp({ llm, extraTools: [rendezvous] });
-    await app.startWorkers();
+    app = await startFakeApp(fake, { tools: [rendezvous] });
     const sessionId = await app.startSession({ owner: 'u1', platform: 'terminal' });
     await app.operations.submit(sessionId, { type: 'user_input', text: 'go' }, 'u1');
     await waitForEvent(app, sessionId, (e) => e.type === 'turn_complete');

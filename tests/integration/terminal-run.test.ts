@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HEADLESS_REFUSAL, runHeadless } from '../../adapters/terminal/headless-run.js';
 import type { App } from '../../src/cli/app.js';
-import { LlmError } from '../../src/core/errors.js';
-import { ScriptedProvider, type ScriptedReply } from '../../src/llm/scripted-provider.js';
-import type { LlmRequest } from '../../src/core/llm-provider.js';
+import type { AnyToolSpec } from '../../src/core/tool-spec.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../fakes/fake-anthropic.js';
+import { messageRequests, startFakeApp, toolResults } from '../helpers/fake-app.js';
 import { gpuJobTool } from '../helpers/test-tools.js';
-import { cleanup, testApp } from '../helpers/test-app.js';
+import { cleanup, testConfig } from '../helpers/test-app.js';
 
 class Capture extends Writable {
   text = '';
@@ -16,26 +16,29 @@ class Capture extends Writable {
   }
 }
 
-/** The tool result the model saw in its latest request. */
-function lastToolResult(request: LlmRequest | undefined): string | undefined {
-  const tool = [...(request?.messages ?? [])].reverse().find((m) => m.role === 'tool');
-  return tool?.content;
-}
-
+let fake: FakeAnthropic;
 let app: App | undefined;
+beforeEach(async () => {
+  fake = await startFakeAnthropic();
+});
 afterEach(async () => {
   if (app) await cleanup(app);
   app = undefined;
+  await fake.close();
 });
 
-async function startApp(
-  script: (req: LlmRequest, i: number) => ScriptedReply,
-  extraTools = [gpuJobTool().spec],
-) {
-  const llm = new ScriptedProvider(script);
-  app = testApp({ llm, extraTools });
-  await app.startWorkers();
-  return { app, llm };
+/** The app behind the run (the real Anthropic SDK against the fake), and the sessions it starts. */
+async function startApp(tools: AnyToolSpec[] = [gpuJobTool().spec], config = testConfig()) {
+  const started = await startFakeApp(fake, { config, tools });
+  app = started;
+  const sessions: string[] = [];
+  const startSession = started.startSession.bind(started);
+  started.startSession = async (request) => {
+    const id = await startSession(request);
+    sessions.push(id);
+    return id;
+  };
+  return { app: started, sessions };
 }
 
 function io() {
@@ -44,17 +47,16 @@ function io() {
 
 describe('headless run', () => {
   it('prints only the answer on stdout and exits 0', async () => {
-    const { app } = await startApp((_r, i) =>
-      i === 0
-        ? {
-            text: 'Planning.',
-            chunks: 2,
-            toolCalls: [
-              { name: 'plan_tool', input: { todos: [{ id: '1', content: 'read', status: 'completed' }] } },
-            ],
-          }
-        : { text: 'The answer is 42.', chunks: 4 },
+    fake.enqueue(
+      {
+        text: 'Planning.',
+        toolCalls: [
+          { name: 'plan_tool', input: { todos: [{ id: '1', content: 'read', status: 'completed' }] } },
+        ],
+      },
+      { text: 'The answer is 42.' },
     );
+    const { app } = await startApp();
     const { stdout, stderr } = io();
     const code = await runHeadless(app, { prompt: 'What is the answer?', yes: false, stdout, stderr });
     expect(code).toBe(0);
@@ -64,29 +66,37 @@ describe('headless run', () => {
   });
 
   it('prints a whole assistant_message when streaming is off', async () => {
-    const { app, llm } = await startApp(() => ({ text: 'Whole answer.', chunks: 3 }));
+    // The fake streams the answer in many deltas; with streaming off the session shows it once.
+    fake.enqueue({ text: 'Whole answer.', textChunkChars: 3 });
+    const { app, sessions } = await startApp();
     const { stdout, stderr } = io();
     const code = await runHeadless(app, { prompt: 'hi', yes: false, stream: false, stdout, stderr });
     expect(code).toBe(0);
     expect(stdout.text).toBe('Whole answer.\n');
-    expect(llm.requests[0]?.stream).toBe(false);
+    const events = (await app.events.read(sessions[0] ?? '', '0')).map((e) => e.event);
+    expect(events.filter((e) => e.type === 'assistant_chunk')).toEqual([]);
+    expect(events.filter((e) => e.type === 'assistant_message')).toMatchObject([{ text: 'Whole answer.' }]);
   });
 
   it('exits 1 with the error on stderr when the model fails', async () => {
-    const { app } = await startApp(() => {
-      throw new LlmError('upstream overloaded', { status: 529 });
-    });
+    // Overloaded on every attempt; the retry comes at once (retry-after-ms: 0).
+    fake.setDefault(() => ({
+      status: 529,
+      errorMessage: 'upstream overloaded',
+      headers: { 'retry-after-ms': '0' },
+    }));
+    const { app } = await startApp([gpuJobTool().spec], testConfig({ llm: { maxRetries: 1 } }));
     const { stdout, stderr } = io();
     const code = await runHeadless(app, { prompt: 'hi', yes: false, stdout, stderr });
     expect(code).toBe(1);
     expect(stdout.text).toBe('');
-    expect(stderr.text).toContain('✗ The language model failed: upstream overloaded (llm_error)');
+    expect(stderr.text).toMatch(/✗ The language model failed: .*upstream overloaded \(llm_overloaded\)/);
+    expect(messageRequests(fake)).toHaveLength(2);
   });
 
   it('exits 1 when the turn hits the iteration limit', async () => {
-    const { app } = await startApp(() => ({
-      toolCalls: [{ name: 'plan_tool', input: { todos: [] } }],
-    }));
+    fake.setDefault(() => ({ toolCalls: [{ name: 'plan_tool', input: { todos: [] } }] }));
+    const { app } = await startApp();
     const { stdout, stderr } = io();
     const code = await runHeadless(app, { prompt: 'loop', yes: false, maxIterations: 2, stdout, stderr });
     expect(code).toBe(1);
@@ -95,42 +105,40 @@ describe('headless run', () => {
 
   it('refuses calls that need approval without --yes, and the turn goes on', async () => {
     const gpu = gpuJobTool();
-    const { app, llm } = await startApp(
-      (_r, i) =>
-        i === 0
-          ? { toolCalls: [{ name: 'launch_gpu_job', input: { flavor: 'a100-large' } }] }
-          : { text: 'I did not launch it.' },
-      [gpu.spec],
+    fake.enqueue(
+      { toolCalls: [{ name: 'launch_gpu_job', input: { flavor: 'a100-large' } }] },
+      { text: 'I did not launch it.' },
     );
+    const { app } = await startApp([gpu.spec]);
     const { stdout, stderr } = io();
     const code = await runHeadless(app, { prompt: 'train', yes: false, stdout, stderr });
     expect(code).toBe(0);
     expect(gpu.runs).toEqual([]);
     expect(stderr.text).toContain(`Refused launch_gpu_job: ${HEADLESS_REFUSAL}`);
-    expect(lastToolResult(llm.requests[1])).toContain(`Their feedback: ${HEADLESS_REFUSAL}`);
+    expect(toolResults(messageRequests(fake)[1]).at(-1)).toContain(`Their feedback: ${HEADLESS_REFUSAL}`);
     expect(stdout.text).toBe('I did not launch it.\n');
   });
 
   it('runs calls that need approval with --yes', async () => {
     const gpu = gpuJobTool();
-    const { app, llm } = await startApp(
-      (_r, i) =>
-        i === 0
-          ? { toolCalls: [{ name: 'launch_gpu_job', input: { flavor: 't4-small' } }] }
-          : { text: 'Launched.' },
-      [gpu.spec],
+    fake.enqueue(
+      { toolCalls: [{ name: 'launch_gpu_job', input: { flavor: 't4-small' } }] },
+      { text: 'Launched.' },
     );
+    const { app } = await startApp([gpu.spec]);
     const { stdout, stderr } = io();
     const code = await runHeadless(app, { prompt: 'train', yes: true, stdout, stderr });
     expect(code).toBe(0);
     expect(gpu.runs).toEqual(['t4-small']);
-    expect(lastToolResult(llm.requests[1])).toBe('job started on t4-small');
+    expect(toolResults(messageRequests(fake)[1]).at(-1)).toBe('job started on t4-small');
     expect(stderr.text).toContain('▸ launch_gpu_job flavor=t4-small');
     expect(stdout.text).toBe('Launched.\n');
   });
 
   it('interrupts the turn when the signal aborts, and exits 1', async () => {
-    const { app, llm } = await startApp(() => ({ text: 'too late', delayMs: 20_000 }));
+    // The model goes silent with the connection open: only the interrupt can end this turn.
+    fake.enqueue({ text: 'too late', hangAfterChunks: 0 });
+    const { app } = await startApp();
     const { stdout, stderr } = io();
     const controller = new AbortController();
     const running = runHeadless(app, {
@@ -140,20 +148,19 @@ describe('headless run', () => {
       stderr,
       signal: controller.signal,
     });
-    while (llm.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+    while (messageRequests(fake).length === 0) await new Promise((r) => setTimeout(r, 10));
     controller.abort();
-    const started = Date.now();
     expect(await running).toBe(1);
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(stderr.text).toContain('■ Interrupted.');
     expect(stdout.text).toBe('');
   });
 
   it('refuses an empty prompt without starting a session', async () => {
-    const { app, llm } = await startApp(() => ({ text: 'never' }));
+    const { app, sessions } = await startApp();
     const { stdout, stderr } = io();
     expect(await runHeadless(app, { prompt: '   ', yes: false, stdout, stderr })).toBe(1);
     expect(stderr.text).toBe('The prompt is empty.\n');
-    expect(llm.requests).toHaveLength(0);
+    expect(messageRequests(fake)).toHaveLength(0);
+    expect(sessions).toEqual([]);
   });
 });

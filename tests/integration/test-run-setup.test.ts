@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { freePort } from '../../src/cli/free-port.js';
@@ -123,4 +124,15 @@ describe('the summary line', () => {
     // Two tests passed (fine, after-all), one was skipped by its failing beforeAll, five files failed.
     expect(run.summary, run.output).toBe('Tests: 2 passed, 5 failed, 1 skipped');
   }, 30_000);
+});
+
+describe('tests reach the model through the real SDK', () => {
+  it('no test imports the in-process ScriptedProvider (the bench keeps it)', () => {
+    const root = fileURLToPath(new URL('../', import.meta.url));
+    const module = ['scripted', 'provider'].join('-'); // spelled so that this file does not match
+    const users = readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((path) => path.endsWith('.ts'))
+      .filter((path) => readFileSync(join(root, path), 'utf8').includes(module));
+    expect(users).toEqual([]);
+  });
 });
