@@ -1,17 +1,30 @@
 import { LogLevel, type Logger as SlackLogger } from '@slack/logger';
 import type { Logger } from 'pino';
 
-/** Bolt and its clients log through our logger (JSON, redacted) instead of the console. */
+type Level = 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * Bolt and its clients log through our logger (JSON, redacted) instead of the console. An Error
+ * among the arguments (Bolt passes them as in `logger.error('Slack API error', error)`) goes to
+ * pino's `err` field, so its type, message and stack are kept rather than stringified to `{}`.
+ */
 export function boltLogger(logger: Logger): SlackLogger {
   const child = logger.child({ component: 'slack-sdk' });
   let level: LogLevel = LogLevel.INFO;
-  const text = (parts: unknown[]) =>
-    parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+  const write = (to: Level, parts: unknown[]) => {
+    const err = parts.find((p): p is Error => p instanceof Error);
+    const text = parts
+      .filter((p) => p !== err)
+      .map((p) => (typeof p === 'string' ? p : JSON.stringify(p)))
+      .join(' ');
+    if (err === undefined) child[to](text);
+    else child[to]({ err }, text === '' ? err.message : text);
+  };
   return {
-    debug: (...msg: unknown[]) => child.debug(text(msg)),
-    info: (...msg: unknown[]) => child.info(text(msg)),
-    warn: (...msg: unknown[]) => child.warn(text(msg)),
-    error: (...msg: unknown[]) => child.error(text(msg)),
+    debug: (...msg: unknown[]) => write('debug', msg),
+    info: (...msg: unknown[]) => write('info', msg),
+    warn: (...msg: unknown[]) => write('warn', msg),
+    error: (...msg: unknown[]) => write('error', msg),
     setLevel: (next: LogLevel) => {
       level = next;
     },
