@@ -13,6 +13,23 @@ export const COMMANDS = [
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
+/**
+ * The commands that run turns or chat adapters, and so need Redis and the app. The others (`doctor`,
+ * `manifest`, `register-commands`) never connect to Redis, let alone start a private one.
+ */
+export const APP_COMMANDS = [
+  'start',
+  'gateway',
+  'worker',
+  'chat',
+  'run',
+] as const satisfies readonly Command[];
+export type AppCommand = (typeof APP_COMMANDS)[number];
+
+export function isAppCommand(command: Command | 'help'): command is AppCommand {
+  return (APP_COMMANDS as readonly string[]).includes(command);
+}
+
 export interface CliArguments {
   command: Command | 'help';
   prompt?: string;
@@ -35,7 +52,8 @@ Commands:
   worker             workers only: take operations from the queue and run agent turns
   chat               interactive terminal chat (runs its own workers)
   run "<prompt>"     headless: one turn, the answer on stdout; exit 0 on success, 1 on error
-  doctor             check config, Redis and credentials, and say what is missing
+  doctor             check the config, Redis and each credential against its service;
+                     one line each (✓ or ✗ with the fix); exit 1 when a check fails
   manifest slack     print the Slack app manifest (scopes, events, interactivity)
   register-commands discord
                      register the /intern slash command (config discord.commandGuild, else global)

@@ -6,6 +6,7 @@ import { readEnvironment, type Environment } from '../config/environment.js';
 import { collectSecrets } from '../config/secrets.js';
 import { findProjectRoot } from '../config/project-root.js';
 import type { Config } from '../config/schema.js';
+import type { Metrics } from '../core/metrics.js';
 import { createRedactor } from '../core/redact.js';
 import { parseModelName } from '../llm/model-catalog.js';
 import { App } from './app.js';
@@ -46,6 +47,7 @@ export function loadSettings(args: CliArguments, env: NodeJS.ProcessEnv = proces
 export async function connectApp(
   settings: Settings,
   logger: Logger,
+  metrics?: Metrics,
 ): Promise<{ app: App; redis: RedisEndpoint }> {
   const redis = await ensureRedis({
     redisUrl: settings.environment.REDIS_URL,
@@ -64,6 +66,7 @@ export async function connectApp(
         : {}),
     },
     redact: settings.redact,
+    ...(metrics ? { metrics } : {}),
   });
   return { app, redis };
 }

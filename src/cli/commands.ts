@@ -1,83 +1,33 @@
 import type { Logger } from 'pino';
 import { runChat } from '../../adapters/terminal/chat.js';
 import { runHeadless } from '../../adapters/terminal/headless-run.js';
-import type { App } from './app.js';
-import type { CliArguments } from './arguments.js';
-import type { Settings } from './bootstrap.js';
-import { runDoctor } from './doctor.js';
-import { startSlackAdapter } from '../../adapters/slack/slack-adapter.js';
-import { startDiscordAdapter } from '../../adapters/discord/discord-adapter.js';
 import { registerCommands } from '../../adapters/discord/slash-commands.js';
+import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
+import type { App } from './app.js';
+import type { AppCommand, CliArguments } from './arguments.js';
+import type { Settings } from './bootstrap.js';
+import { configuredAdapters, slackHttpMode, startChatAdapters, stopAll } from './chat-adapters.js';
+import { runDoctor } from './doctor.js';
+import { startOpsServer, type OpsServer } from './ops-server.js';
 
-/** Runs one command on a connected app; returns the exit code. */
-export async function runCommand(
+/** What an app command runs with: a connected app and the Prometheus metrics it counts into. */
+export interface AppCommandContext {
+  args: CliArguments & { command: AppCommand };
+  settings: Settings;
+  app: App;
+  logger: Logger;
+  metrics: PrometheusMetrics;
+}
+
+/** Runs a command that needs no Redis and no app (`doctor`, `register-commands`); returns the exit code. */
+export async function runStandaloneCommand(
   args: CliArguments,
   settings: Settings,
-  app: App,
-  logger: Logger,
+  configPath: string | undefined,
 ): Promise<number> {
   switch (args.command) {
     case 'doctor':
-      return runDoctor(settings, app, process.stdout);
-    case 'worker':
-      app.assertModelUsable();
-      await app.startWorkers();
-      logger.info({ concurrency: settings.config.worker.concurrency }, 'worker started');
-      process.stderr.write('ml-intern-bot worker: taking operations (SIGTERM or Ctrl+C to stop)\n');
-      await untilSignal();
-      logger.info('worker stopping');
-      return 0;
-    case 'gateway': {
-      const adapters = await startChatAdapters(settings, app, logger);
-      if (adapters.length === 0) {
-        process.stderr.write(
-          'ml-intern-bot gateway: no chat adapter is configured (set SLACK_BOT_TOKEN or DISCORD_TOKEN).\n',
-        );
-        return 1;
-      }
-      await untilSignal();
-      await stopAll(adapters);
-      return 0;
-    }
-    case 'start': {
-      app.assertModelUsable();
-      await app.startWorkers();
-      const adapters = await startChatAdapters(settings, app, logger);
-      if (adapters.length === 0) {
-        await runChat(app, chatOptions(args));
-        return 0;
-      }
-      process.stderr.write('ml-intern-bot: running (SIGTERM or Ctrl+C to stop)\n');
-      await untilSignal();
-      await stopAll(adapters);
-      return 0;
-    }
-    case 'chat':
-      app.assertModelUsable(args.model ?? settings.config.model);
-      await app.startWorkers();
-      await runChat(app, chatOptions(args));
-      return 0;
-    case 'run': {
-      app.assertModelUsable();
-      await app.startWorkers();
-      const abort = new AbortController();
-      const onSigint = () => abort.abort();
-      process.once('SIGINT', onSigint);
-      try {
-        return await runHeadless(app, {
-          prompt: args.prompt ?? '',
-          yes: args.yes,
-          stream: args.stream,
-          stdout: process.stdout,
-          stderr: process.stderr,
-          signal: abort.signal,
-          ...(args.model ? { model: args.model } : {}),
-          ...(args.maxIterations ? { maxIterations: args.maxIterations } : {}),
-        });
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
-    }
+      return runDoctor(settings, process.stdout, { configPath });
     case 'register-commands': {
       const token = settings.environment.DISCORD_TOKEN;
       if (!token) {
@@ -92,9 +42,102 @@ export async function runCommand(
       process.stdout.write(`Registered /intern for ${where}.\n`);
       return 0;
     }
-    case 'help':
-    case 'manifest':
+    default:
       return 0;
+  }
+}
+
+/** Runs one command on a connected app; returns the exit code. */
+export async function runAppCommand(ctx: AppCommandContext): Promise<number> {
+  const { args, settings, app, logger } = ctx;
+  switch (args.command) {
+    case 'worker':
+      app.assertModelUsable();
+      return withOps(ctx, async () => {
+        await app.startWorkers();
+        logger.info({ concurrency: settings.config.worker.concurrency }, 'worker started');
+        process.stderr.write('ml-intern-bot worker: taking operations (SIGTERM or Ctrl+C to stop)\n');
+        await untilSignal();
+        logger.info('worker stopping');
+        return 0;
+      });
+    case 'gateway':
+      if (configuredAdapters(settings.environment).length === 0) {
+        process.stderr.write(
+          'ml-intern-bot gateway: no chat adapter is configured (set SLACK_BOT_TOKEN or DISCORD_TOKEN).\n',
+        );
+        return 1;
+      }
+      return withOps(ctx, async (ops) => {
+        const adapters = await startChatAdapters(settings, app, logger, ctx.metrics, ops);
+        await untilSignal();
+        ops.readiness.stop();
+        await stopAll(adapters);
+        return 0;
+      });
+    case 'start':
+      app.assertModelUsable();
+      return withOps(ctx, async (ops) => {
+        await app.startWorkers();
+        if (configuredAdapters(settings.environment).length === 0) {
+          await runChat(app, chatOptions(args));
+          return 0;
+        }
+        const adapters = await startChatAdapters(settings, app, logger, ctx.metrics, ops);
+        process.stderr.write('ml-intern-bot: running (SIGTERM or Ctrl+C to stop)\n');
+        await untilSignal();
+        ops.readiness.stop();
+        await stopAll(adapters);
+        return 0;
+      });
+    case 'chat':
+      app.assertModelUsable(args.model ?? settings.config.model);
+      await app.startWorkers();
+      await runChat(app, chatOptions(args));
+      return 0;
+    case 'run':
+      app.assertModelUsable();
+      await app.startWorkers();
+      return runHeadlessCommand(app, args);
+  }
+}
+
+/**
+ * Runs `work` with the ops server up: `/healthz`, `/readyz` and `/metrics` on `PORT` (Slack's HTTP
+ * mode without a `PORT` keeps its old default, 3000, and shares it).
+ */
+async function withOps(ctx: AppCommandContext, work: (ops: OpsServer) => Promise<number>): Promise<number> {
+  const env = ctx.settings.environment;
+  const ops = await startOpsServer({
+    app: ctx.app,
+    metrics: ctx.metrics,
+    port: env.PORT ?? (slackHttpMode(env) ? 3000 : undefined),
+    logger: ctx.logger,
+  });
+  try {
+    return await work(ops);
+  } finally {
+    await ops.close();
+  }
+}
+
+async function runHeadlessCommand(app: App, args: CliArguments): Promise<number> {
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await runHeadless(app, {
+      prompt: args.prompt ?? '',
+      yes: args.yes,
+      stream: args.stream,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      signal: abort.signal,
+      ...(args.model ? { model: args.model } : {}),
+      ...(args.maxIterations ? { maxIterations: args.maxIterations } : {}),
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
   }
 }
 
@@ -107,51 +150,6 @@ function chatOptions(args: CliArguments) {
     ...(args.model ? { model: args.model } : {}),
     ...(args.maxIterations ? { maxIterations: args.maxIterations } : {}),
   };
-}
-
-/** Starts every chat adapter whose tokens are set. */
-async function startChatAdapters(
-  settings: Settings,
-  app: App,
-  logger: Logger,
-): Promise<Array<{ stop(): Promise<void> }>> {
-  const env = settings.environment;
-  const adapters: Array<{ stop(): Promise<void> }> = [];
-  if (env.SLACK_BOT_TOKEN) {
-    adapters.push(
-      await startSlackAdapter({
-        gateway: app,
-        botToken: env.SLACK_BOT_TOKEN,
-        ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
-        ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
-        ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
-        ...(env.PORT !== undefined ? { port: env.PORT } : {}),
-        access: settings.config.access,
-        approvers: settings.config.approval.approvers,
-        streaming: settings.config.slack.streaming,
-        maxFileBytes: settings.config.slack.maxFileBytes,
-        logger,
-      }),
-    );
-  }
-  if (env.DISCORD_TOKEN) {
-    adapters.push(
-      await startDiscordAdapter({
-        gateway: app,
-        token: env.DISCORD_TOKEN,
-        ...(env.DISCORD_API_URL ? { apiUrl: env.DISCORD_API_URL } : {}),
-        access: settings.config.access,
-        approvers: settings.config.approval.approvers,
-        maxFileBytes: settings.config.discord.maxFileBytes,
-        logger,
-      }),
-    );
-  }
-  return adapters;
-}
-
-async function stopAll(adapters: ReadonlyArray<{ stop(): Promise<void> }>): Promise<void> {
-  for (const adapter of adapters) await adapter.stop();
 }
 
 /** Resolves on the first SIGTERM or SIGINT (graceful shutdown follows in the caller). */

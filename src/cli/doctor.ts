@@ -1,31 +1,55 @@
 import type { Writable } from 'node:stream';
-import type { App } from './app.js';
 import type { Settings } from './bootstrap.js';
+import { anthropicCheck } from './doctor/anthropic-check.js';
+import { formatResult, runChecks, type CheckResult } from './doctor/check.js';
+import { configLines } from './doctor/config-check.js';
+import { discordCheck } from './doctor/discord-check.js';
+import { gitHubCheck, huggingFaceCheck } from './doctor/hub-checks.js';
+import { redisCheck } from './doctor/redis-check.js';
+import { slackCheck } from './doctor/slack-check.js';
 
-/** `doctor`: checks what the bot needs and says, one line each, what is missing and how to fix it. */
-export async function runDoctor(settings: Settings, app: App, out: Writable): Promise<number> {
-  const checks: Array<{ ok: boolean; line: string }> = [];
-  checks.push({ ok: true, line: `config valid (model ${settings.config.model})` });
-  try {
-    const pong = await app.redis.ping();
-    checks.push({ ok: pong === 'PONG', line: `Redis answers (prefix "${settings.config.redis.prefix}")` });
-  } catch {
-    checks.push({ ok: false, line: 'Redis does not answer: set REDIS_URL or install redis-server' });
-  }
-  try {
-    app.assertModelUsable();
-    checks.push({ ok: true, line: 'ANTHROPIC_API_KEY is set' });
-  } catch {
-    checks.push({ ok: false, line: 'ANTHROPIC_API_KEY is not set: the agent cannot call the model' });
-  }
+/** Options of {@link runDoctor}. */
+export interface DoctorOptions {
+  /** `--config` (else `ML_INTERN_CONFIG`), named in the config line. */
+  configPath?: string | undefined;
+  /** Each check's deadline. */
+  timeoutMs?: number;
+}
+
+/** Long enough for a slow network, short enough that a hung service does not hold the report. */
+const DEFAULT_TIMEOUT_MS = 5_000;
+
+/**
+ * `doctor`: checks the config, Redis and every configured credential against its service, all at once,
+ * and prints one line per check (✓, ✗ with how to fix it, or - for an optional service that is not
+ * configured). Every line goes through the process's redaction; no stack is printed.
+ *
+ * @returns 1 when any check failed, else 0.
+ */
+export async function runDoctor(
+  settings: Settings,
+  out: Writable,
+  options: DoctorOptions = {},
+): Promise<number> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const env = settings.environment;
-  const optional: Array<[boolean, string]> = [
-    [!!env.HF_TOKEN, 'HF_TOKEN (Hub access, jobs, pushes)'],
-    [!!env.SLACK_BOT_TOKEN, 'SLACK_BOT_TOKEN (Slack adapter)'],
-    [!!env.DISCORD_TOKEN, 'DISCORD_TOKEN (Discord adapter)'],
+  const configPath = options.configPath ?? env.ML_INTERN_CONFIG;
+  const results: CheckResult[] = [
+    ...configLines(settings, configPath),
+    ...(await runChecks(
+      [
+        redisCheck(env, timeoutMs),
+        anthropicCheck(env, timeoutMs),
+        slackCheck(env, timeoutMs),
+        discordCheck(env, timeoutMs),
+        huggingFaceCheck(env),
+        gitHubCheck(env),
+      ],
+      timeoutMs,
+    )),
   ];
-  for (const [set, what] of optional)
-    checks.push({ ok: true, line: `${set ? 'set' : 'not set (optional)'}: ${what}` });
-  for (const check of checks) out.write(`${check.ok ? '✔' : '✘'} ${check.line}\n`);
-  return checks.every((c) => c.ok) ? 0 : 1;
+  for (const result of results) out.write(`${settings.redact(formatResult(result))}\n`);
+  const failed = results.filter((r) => r.status === 'fail').length;
+  out.write(failed === 0 ? 'All checks passed.\n' : `${failed} check${failed === 1 ? '' : 's'} failed.\n`);
+  return failed === 0 ? 0 : 1;
 }

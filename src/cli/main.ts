@@ -1,14 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { findProjectRoot } from '../config/project-root.js';
 import { ConfigError, MlInternError } from '../core/errors.js';
-import { HELP, parseCliArguments, type CliArguments } from './arguments.js';
+import { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
+import { HELP, isAppCommand, parseCliArguments, type AppCommand, type CliArguments } from './arguments.js';
 import { connectApp, loadSettings, loggerFor, type Settings } from './bootstrap.js';
-import { runCommand } from './commands.js';
+import { runAppCommand, runStandaloneCommand } from './commands.js';
+import { installProcessHandlers } from './process-handlers.js';
 
 /**
  * The command line's one error handler: configuration and usage errors exit 2, known errors print
  * their one-line message and exit 1, anything else exits 1 with a short note (details in the log).
+ * Only the commands that run turns or adapters connect to Redis (and may start a private one);
+ * `doctor`, `manifest` and `register-commands` never do.
  */
 async function main(argv: readonly string[]): Promise<number> {
   let args: CliArguments;
@@ -33,14 +38,13 @@ async function main(argv: readonly string[]): Promise<number> {
   const terminalChat =
     args.command === 'chat' || (args.command === 'start' && !env.SLACK_BOT_TOKEN && !env.DISCORD_TOKEN);
   const logger = loggerFor(settings, terminalChat);
+  installProcessHandlers(logger);
   try {
-    const { app, redis } = await connectApp(settings, logger);
-    try {
-      return await runCommand(args, settings, app, logger);
-    } finally {
-      await app.close(shutdownGraceMs(settings));
-      await redis.stop();
+    const command = args.command;
+    if (!isAppCommand(command)) {
+      return await runStandaloneCommand(args, settings, args.config ?? env.ML_INTERN_CONFIG);
     }
+    return await runWithApp({ ...args, command }, settings, logger);
   } catch (err) {
     if (err instanceof MlInternError) {
       logger.debug({ code: err.code }, err.message);
@@ -50,6 +54,22 @@ async function main(argv: readonly string[]): Promise<number> {
     logger.error({ err }, 'fatal error');
     process.stderr.write('ml-intern-bot: unexpected error; see the log for details.\n');
     return 1;
+  }
+}
+
+/** Finds (or starts) Redis, builds the app with Prometheus metrics, runs the command, then closes both. */
+async function runWithApp(
+  args: CliArguments & { command: AppCommand },
+  settings: Settings,
+  logger: Logger,
+): Promise<number> {
+  const metrics = new PrometheusMetrics();
+  const { app, redis } = await connectApp(settings, logger, metrics);
+  try {
+    return await runAppCommand({ args, settings, app, logger, metrics });
+  } finally {
+    await app.close(shutdownGraceMs(settings));
+    await redis.stop();
   }
 }
 
