@@ -141,8 +141,7 @@ export class SlackRenderer {
           blocks: cardBlocks(sessionId, calls, [], owner),
         });
         if (posted.ts) await this.cards.save(sessionId, posted.ts, calls);
-        await view.status.show(statusContent(sessionId, 'awaiting_approval'));
-        return;
+        return; // the status line says "waiting for approval" when the operation completes so
       }
       case 'turn_complete':
         view.usage = { usage: event.usage, costUsd: event.costUsd }; // shown when the operation ends

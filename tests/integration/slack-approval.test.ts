@@ -190,6 +190,11 @@ describe('slack: who an approval pings', () => {
     const blocks = JSON.stringify(card.blocks);
     expect(blocks.match(/<[@!][^>]*>/g)).toEqual(['<@U_OWNER>']);
     expect(blocks).toContain('job');
+    // The operation ended waiting: its status line says so, and the thread's "is working" is cleared.
+    await eventually(() =>
+      harness.slack.thread('C1', mention.ts).some((m) => m.text.startsWith('✋ Waiting for approval')),
+    );
+    await eventually(() => harness.slack.threadStatus('C1', mention.ts) === '');
   });
 
   it('makes whoever approves a participant the answer may mention; others stay unpinged', async () => {
