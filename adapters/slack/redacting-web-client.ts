@@ -35,9 +35,11 @@ export function redactDeep(value: unknown, redact: (text: string) => string): un
     return clean === text ? value : Buffer.from(clean);
   }
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact));
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+  const proto: unknown =
+    value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (proto === Object.prototype || proto === null) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value))
+    for (const [key, item] of Object.entries(value as Record<string, unknown>))
       out[key] = UNREDACTED_KEYS.has(key) ? item : redactDeep(item, redact);
     return out;
   }
