@@ -149,12 +149,18 @@ describe('discord: approvals and commands', () => {
   it('/intern stop interrupts a running turn', async () => {
     h = await startDiscordHarness();
     const harness = h;
-    h.llm.enqueue({ text: 'z'.repeat(800), textChunkChars: 4, chunkDelayMs: 20 });
+    const full = 'z'.repeat(800);
+    h.llm.enqueue({ text: full, textChunkChars: 4, chunkDelayMs: 20 });
     const mention = h.discord.gateway.sendMessage({ content: 'talk', mentionsBot: true });
     const thread = await eventually(() => harness.discord.threads.find((t) => t.id === mention.id));
     await eventually(() => botTexts(harness, thread.id).some((t) => t.startsWith('zzz')));
     h.discord.gateway.runSlashCommand({ channelId: thread.id, name: 'intern', subcommand: 'stop' });
     await eventually(() => botTexts(harness, thread.id).some((t) => t.includes('Stopped')));
+    // The turn ended early: the answer never reached its end, and nothing says "Done".
+    const answer = botTexts(h, thread.id).find((t) => t.startsWith('z')) ?? '';
+    expect(answer.length).toBeLessThan(full.length);
+    expect(botTexts(h, thread.id).some((t) => t.includes('Done'))).toBe(false);
+    expect(h.llm.requests).toHaveLength(1);
   });
 });
 
@@ -186,12 +192,23 @@ describe('discord: access, tool outputs, command registration', () => {
   it('refuses a user outside the allow-list privately and enqueues nothing', async () => {
     h = await startDiscordHarness({ config: testConfig({ access: { users: [DISCORD_IDS.bob] } }) });
     const harness = h;
+    h.llm.enqueue({ text: 'Hi Bob.' });
     h.discord.gateway.sendMessage({ content: 'run up the bill', mentionsBot: true });
     await eventually(() =>
       harness.discord.messages.some((m) => m.authorId === BOT && m.content.includes('not on the list')),
     );
-    await new Promise((r) => setTimeout(r, 200));
-    expect(h.llm.requests).toHaveLength(0);
+    expect(h.logs.some((l) => l.msg === 'discord user refused' && l.user === DISCORD_IDS.alice)).toBe(true);
+    // The sentinel: an allowed user's mention, sent after the refused one, is the only turn.
+    const sentinel = h.discord.gateway.sendMessage({
+      author: DISCORD_IDS.bob,
+      content: 'hello',
+      mentionsBot: true,
+    });
+    const thread = await eventually(() => harness.discord.threads.find((t) => t.id === sentinel.id));
+    await eventually(() => botTexts(harness, thread.id).some((t) => t.includes('Hi Bob.')));
+    expect(h.llm.requests).toHaveLength(1);
+    expect(JSON.stringify(h.llm.requests[0]?.body)).not.toContain('run up the bill');
+    expect(h.discord.threads).toHaveLength(1);
   });
 
   it('attaches a long tool output as a file', async () => {
