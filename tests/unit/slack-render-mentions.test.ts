@@ -98,7 +98,7 @@ describe('Slack markup through the mrkdwn conversion', () => {
 });
 
 describe('model text cannot ping a crowd', () => {
-  const echoed = `<!channel> <!here> <!everyone> <!subteam^S0TEAM|@ml-team> <!here|here> @channel @here @everyone ${Array.from(
+  const echoed = `<!channel> <!here> <!everyone> <!subteam^S0TEAM|@ml-team> <!here|here> <!channel<b>x> @channel @here @everyone ${Array.from(
     { length: 200 },
     (_, i) => `<@U${String(i).padStart(4, '0')}>`,
   ).join(' ')} <@U0OWNER> <@U0OWNER> <@U0BOB>`;
@@ -110,6 +110,7 @@ describe('model text cannot ping a crowd', () => {
     expect(out).toContain('@\u200Dchannel');
     expect(out).toContain('@\u200Dml-team');
     expect(out).toContain('@\u200DU0199'); // shown, without a ping
+    expect(out).not.toContain('<!'); // Slack reads `<!channel<b>` up to its `>`: neutralised too
     const many = new MentionGuard(policy('U0OWNER')).guard('<@U0OWNER> '.repeat(50));
     expect(pings(many)).toHaveLength(MAX_MODEL_MENTIONS);
     expect(new MentionGuard(policy('U0OWNER')).guard('a@here.com <!date^1700000000^{time}|x>')).toBe(

@@ -1,4 +1,4 @@
-import { couldBecomeToken, slackTokenPattern } from './slack-tokens.js';
+import { couldBecomeToken, MAX_TOKEN_CHARS, slackTokenPattern } from './slack-tokens.js';
 
 /**
  * Who text from the model (answers, tool lines, plans, errors) may notify. The model echoes what it
@@ -116,8 +116,10 @@ export class GuardedStream {
 
 /** Where the held-back tail of `text` starts (`text.length` when nothing needs to wait). */
 function heldBackFrom(text: string): number {
-  const open = text.lastIndexOf('<');
-  if (open !== -1 && couldBecomeToken(text.slice(open))) return open;
+  // The earliest `<` not yet closed that may still become a token (`<!here<x` is read to its `>`).
+  const from = Math.max(text.lastIndexOf('>') + 1, text.length - MAX_TOKEN_CHARS);
+  for (let open = text.indexOf('<', from); open !== -1; open = text.indexOf('<', open + 1))
+    if (couldBecomeToken(text.slice(open))) return open;
   const at = /(?<![\w@.+-])@[A-Za-z]{0,8}$/.exec(text);
   return at === null ? text.length : at.index;
 }

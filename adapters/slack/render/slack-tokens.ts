@@ -17,7 +17,8 @@ const LABEL = String.raw`(?:\|[^<>\n]*)?`;
 const TOKEN_SOURCE = [
   String.raw`<@[^<>|\s]+${LABEL}>`,
   String.raw`<#[^<>|\s]+${LABEL}>`,
-  String.raw`<![^<>\n]+>`,
+  // Slack reads a special up to the first `>`: `<!channel<x>` is judged as one.
+  String.raw`<![A-Za-z][^>\n]*>`,
   String.raw`<(?:https?:\/\/|mailto:)[^<>|\s]+${LABEL}>`,
 ].join('|');
 
@@ -75,15 +76,14 @@ export function couldBecomeToken(partial: string): boolean {
   if (partial.length > MAX_TOKEN_CHARS) return false;
   const rest = partial.slice(1);
   if (rest === '') return true;
+  // Slack reads a special up to the first `>`, whatever is in it; `<!--` is no special.
+  if (rest[0] === '!') return rest.length === 1 || /^![A-Za-z]/.test(rest);
   const [head = '', ...labelParts] = rest.split('|');
-  const label = labelParts.join('|');
-  if (label.includes('<')) return false;
+  if (labelParts.join('|').includes('<')) return false;
   switch (rest[0]) {
     case '@':
     case '#':
       return !/\s/.test(head);
-    case '!':
-      return !rest.includes('<');
     default: {
       if (/\s/.test(head)) return false;
       const scheme = ['https://', 'http://', 'mailto:'];
