@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,7 +24,8 @@ export const TEST_DEFAULT_REDIS_URL = 'TEST_DEFAULT_REDIS_URL';
  * spawns) reads `REDIS_URL`.
  */
 export default async function setup(): Promise<() => Promise<void>> {
-  const scratchDir = await mkdtemp(join(tmpdir(), 'ml-intern-test-redis-'));
+  // Created by ensureRedis only if a private server is needed; removed in any case.
+  const scratchDir = join(tmpdir(), `ml-intern-test-redis-${randomUUID()}`);
   const before = process.env.REDIS_URL;
   try {
     const endpoint = await ensureRedis({
