@@ -7,6 +7,7 @@ import type { ToolStateStore } from '../core/tool-spec.js';
 import type { EventBody, Usage } from '../core/events.js';
 import type { CancelFlags } from '../queue/cancel-flags.js';
 import type { EventStore } from '../store/event-store.js';
+import type { Fence } from '../store/fenced-writes.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { SessionStore } from '../store/session-store.js';
 import type { ThreadIndex } from '../store/thread-index.js';
@@ -33,11 +34,27 @@ export interface AgentDeps {
   registry: ToolRegistry;
   cancel: CancelFlags;
   resolveModel(name: string): ResolvedModel;
-  toolState(sessionId: string): ToolStateStore;
+  /** A tool's per-session state; its writes fenced by `fence` when given. */
+  toolState(sessionId: string, fence?: Fence): ToolStateStore;
   logger: Logger;
   metrics: Metrics;
   /** Redacts secrets from anything that goes to the thread or the logs. */
   redact: (text: string) => string;
+}
+
+/**
+ * The same dependencies with every session write fenced by the run's lock: once another worker
+ * holds the session, this run's next write throws `LockLostError` and the run stops.
+ */
+export function fencedDeps(deps: AgentDeps, fence: Fence): AgentDeps {
+  return {
+    ...deps,
+    sessions: deps.sessions.withFence(fence),
+    history: deps.history.withFence(fence),
+    events: deps.events.withFence(fence),
+    toolCalls: deps.toolCalls.withFence(fence),
+    toolState: (sessionId) => deps.toolState(sessionId, fence),
+  };
 }
 
 /** Emits an event with secrets redacted from every string in it (the one redaction point of events). */

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { OperationEnvelope } from '../core/operations.js';
+import type { ChatMessage } from '../core/messages.js';
 import type { OperationOutcome } from '../core/events.js';
 import { userMessageOf } from '../core/errors.js';
 import type { SessionRecord } from '../store/session-store.js';
 import type { OperationHandler } from '../queue/drain-worker.js';
-import { emitEvent, type AgentDeps } from './agent-deps.js';
+import { emitEvent, fencedDeps, type AgentDeps } from './agent-deps.js';
+import { LockLostError, type Fence } from '../store/fenced-writes.js';
 import { compactHistory } from './compaction.js';
 import { danglingToolCalls, lastUserTurnIndex } from './history-queries.js';
 import { abandonCalls } from './tool-batch.js';
@@ -20,8 +22,23 @@ const MAX_OPERATION_ATTEMPTS = 3;
 export class AgentRuntime implements OperationHandler {
   constructor(private readonly deps: AgentDeps) {}
 
-  async handle(envelope: OperationEnvelope, stop: AbortSignal): Promise<'done' | 'yielded'> {
-    const { deps } = this;
+  async handle(envelope: OperationEnvelope, stop: AbortSignal, fence: Fence): Promise<'done' | 'yielded'> {
+    // Every write of this run is fenced by its session lock: once another worker holds the
+    // session, the next write throws and this run stops (see `Fence`).
+    const deps = fencedDeps(this.deps, fence);
+    try {
+      return await this.run(deps, envelope, stop);
+    } catch (err) {
+      if (err instanceof LockLostError || stop.aborted) return 'yielded';
+      throw err;
+    }
+  }
+
+  private async run(
+    deps: AgentDeps,
+    envelope: OperationEnvelope,
+    stop: AbortSignal,
+  ): Promise<'done' | 'yielded'> {
     const { sessionId, op } = envelope;
     const session = await deps.sessions.get(sessionId);
     if (!session) {
@@ -34,7 +51,7 @@ export class AgentRuntime implements OperationHandler {
         code: 'session_ended',
         message: 'This session has ended; start a new one.',
       });
-      await this.complete(envelope, 'ended');
+      await complete(deps, envelope, 'ended');
       return 'done';
     }
     const resuming = session.currentOp === envelope.id;
@@ -50,23 +67,29 @@ export class AgentRuntime implements OperationHandler {
         message: 'That request failed several times in a row and was dropped. Please try again.',
       });
       await deps.sessions.update(sessionId, { status: 'idle' });
-      await this.complete(envelope, 'error');
+      await complete(deps, envelope, 'error');
       return 'done';
     }
     // Independent writes and the cancel check are sent together: one round trip of waiting, not three.
+    const watching = deps.cancel.watch(sessionId, envelope.at);
     const [watch] = await Promise.all([
-      deps.cancel.watch(sessionId, envelope.at),
+      watching,
       deps.sessions.update(sessionId, {
         currentOp: envelope.id,
         currentOpAttempts: attempts,
         status: 'running',
       }),
-      resuming ? undefined : emitEvent(deps, sessionId, { type: 'processing', opType: op.type }),
-    ]);
+      resuming
+        ? closeOpenStream(deps, sessionId)
+        : emitEvent(deps, sessionId, { type: 'processing', opType: op.type }),
+    ]).catch(async (err: unknown) => {
+      (await watching.catch(() => undefined))?.dispose();
+      throw err;
+    });
     const started = performance.now();
     let outcome: OperationOutcome | 'yielded';
     try {
-      outcome = await this.dispatch(envelope, session, resuming, watch.signal, stop);
+      outcome = await this.dispatch(deps, envelope, session, resuming, watch.signal, stop);
     } catch (err) {
       if (stop.aborted) return 'yielded';
       deps.logger.error({ err, sessionId, op: op.type }, 'operation failed');
@@ -79,21 +102,12 @@ export class AgentRuntime implements OperationHandler {
     }
     if (outcome === 'yielded') return 'yielded';
     deps.metrics.operationFinished(op.type, outcome, (performance.now() - started) / 1000);
-    await this.complete(envelope, outcome);
+    await complete(deps, envelope, outcome);
     return 'done';
   }
 
-  private async complete(envelope: OperationEnvelope, outcome: OperationOutcome): Promise<void> {
-    await emitEvent(this.deps, envelope.sessionId, {
-      type: 'operation_complete',
-      opId: envelope.id,
-      opType: envelope.op.type,
-      outcome,
-    });
-  }
-
-  async rejectMalformed(sessionId: string, reason: string): Promise<void> {
-    await emitEvent(this.deps, sessionId, {
+  async rejectMalformed(sessionId: string, reason: string, fence: Fence): Promise<void> {
+    await emitEvent(fencedDeps(this.deps, fence), sessionId, {
       type: 'error',
       code: 'bad_operation',
       message: `A malformed request was ignored (${reason}).`,
@@ -101,18 +115,20 @@ export class AgentRuntime implements OperationHandler {
   }
 
   private async dispatch(
+    deps: AgentDeps,
     envelope: OperationEnvelope,
     session: SessionRecord,
     resuming: boolean,
     cancel: AbortSignal,
     stop: AbortSignal,
   ): Promise<TurnOutcome | 'error'> {
-    const { deps } = this;
     const { sessionId, op } = envelope;
     switch (op.type) {
       case 'user_input': {
         const history = await deps.history.load(sessionId);
-        if (!resuming) {
+        // A resumed run looks for its message: the run before it may have stopped before adding it.
+        const added = resuming && history.some((m) => m.role === 'user' && m.opId === envelope.id);
+        if (!added) {
           // Calls still waiting for a decision are closed: every tool call always gets a result.
           const dangling = danglingToolCalls(history);
           if (dangling.length > 0) {
@@ -125,11 +141,15 @@ export class AgentRuntime implements OperationHandler {
               )),
             );
           }
-          const message = { role: 'user' as const, content: op.text };
+          const message = { role: 'user' as const, content: op.text, opId: envelope.id };
           await deps.history.append(sessionId, message);
           history.push(message);
+        } else if (answered(history)) {
+          // The run before this one finished the turn and stopped just before saying so.
+          await idle(deps, sessionId);
+          return 'done';
         }
-        return runTurn(deps, this.newTurn(session, history, cancel, stop, new Map()));
+        return runTurn(deps, this.newTurn(deps, session, history, cancel, stop, new Map()));
       }
       case 'exec_approval': {
         const pending = await deps.toolCalls.getPending(sessionId);
@@ -156,18 +176,23 @@ export class AgentRuntime implements OperationHandler {
           });
         }
         const history = await deps.history.load(sessionId);
-        return runTurn(deps, this.newTurn(session, history, cancel, stop, decisions));
+        if (resuming && answered(history)) {
+          await idle(deps, sessionId);
+          return 'done';
+        }
+        return runTurn(deps, this.newTurn(deps, session, history, cancel, stop, decisions));
       }
       case 'compact': {
-        const turn = this.newTurn(session, await deps.history.load(sessionId), cancel, stop, new Map());
+        const history = await deps.history.load(sessionId);
+        const turn = this.newTurn(deps, session, history, cancel, stop, new Map());
         if ((await compactHistory(deps, turn)) === 'ended') return 'ended';
-        await this.idle(sessionId);
+        await idle(deps, sessionId);
         return 'done';
       }
       case 'undo':
-        return this.undo(session);
+        return undo(deps, session);
       case 'new':
-        return this.startFresh(session);
+        return startFresh(deps, session);
       case 'shutdown':
         await deps.sessions.update(sessionId, { status: 'ended' });
         await emitEvent(deps, sessionId, { type: 'shutdown' });
@@ -178,6 +203,7 @@ export class AgentRuntime implements OperationHandler {
   }
 
   private newTurn(
+    deps: AgentDeps,
     session: SessionRecord,
     history: Turn['history'],
     cancel: AbortSignal,
@@ -187,7 +213,7 @@ export class AgentRuntime implements OperationHandler {
     return {
       session,
       history,
-      model: this.deps.resolveModel(session.model),
+      model: deps.resolveModel(session.model),
       cancel,
       stop,
       decisions,
@@ -195,48 +221,77 @@ export class AgentRuntime implements OperationHandler {
       costUsd: 0,
     };
   }
+}
 
-  private async undo(session: SessionRecord): Promise<'done'> {
-    const { deps } = this;
-    const history = await deps.history.load(session.id);
-    const index = lastUserTurnIndex(history);
-    const kept = index < 0 ? history : history.slice(0, index);
-    await deps.history.replace(session.id, kept);
-    await deps.toolCalls.clearPending(session.id);
-    await emitEvent(deps, session.id, { type: 'undo_complete', removed: history.length - kept.length });
-    await this.idle(session.id);
-    return 'done';
-  }
+async function undo(deps: AgentDeps, session: SessionRecord): Promise<'done'> {
+  const history = await deps.history.load(session.id);
+  const index = lastUserTurnIndex(history);
+  const kept = index < 0 ? history : history.slice(0, index);
+  await deps.history.replace(session.id, kept);
+  await deps.toolCalls.clearPending(session.id);
+  await emitEvent(deps, session.id, { type: 'undo_complete', removed: history.length - kept.length });
+  await idle(deps, session.id);
+  return 'done';
+}
 
-  /** `new`: a fresh session takes over the thread; the old one ends and points to it. */
-  private async startFresh(session: SessionRecord): Promise<'ended'> {
-    const { deps } = this;
-    const id = randomUUID();
-    await deps.sessions.create({
+/** `new`: a fresh session takes over the thread; the old one ends and points to it. */
+async function startFresh(deps: AgentDeps, session: SessionRecord): Promise<'ended'> {
+  const id = randomUUID();
+  await deps.sessions.create({
+    id,
+    model: session.model,
+    owner: session.owner,
+    platform: session.platform,
+    channel: session.channel,
+    thread: session.thread,
+    // Command-line overrides (`--max-iterations`, `--no-stream`, `--yes`) carry over to the new session.
+    ...(session.maxIterations !== undefined ? { maxIterations: session.maxIterations } : {}),
+    ...(session.stream !== undefined ? { stream: session.stream === '1' } : {}),
+    ...(session.yolo !== undefined ? { yolo: session.yolo === '1' } : {}),
+  });
+  await emitEvent(deps, id, { type: 'ready' });
+  if (session.thread) {
+    // The thread index is outside the session's hash slot: check the fence just before.
+    await deps.sessions.assertHeld();
+    await deps.threads.set(
+      { platform: session.platform, channel: session.channel, thread: session.thread },
       id,
-      model: session.model,
-      owner: session.owner,
-      platform: session.platform,
-      channel: session.channel,
-      thread: session.thread,
-      // Command-line overrides (`--max-iterations`, `--no-stream`, `--yes`) carry over to the new session.
-      ...(session.maxIterations !== undefined ? { maxIterations: session.maxIterations } : {}),
-      ...(session.stream !== undefined ? { stream: session.stream === '1' } : {}),
-      ...(session.yolo !== undefined ? { yolo: session.yolo === '1' } : {}),
-    });
-    await emitEvent(deps, id, { type: 'ready' });
-    if (session.thread) {
-      await deps.threads.set(
-        { platform: session.platform, channel: session.channel, thread: session.thread },
-        id,
-      );
-    }
-    await deps.sessions.update(session.id, { status: 'ended', replacedBy: id });
-    await emitEvent(deps, session.id, { type: 'shutdown', replacedBy: id });
-    return 'ended';
+    );
   }
+  await deps.sessions.update(session.id, { status: 'ended', replacedBy: id });
+  await emitEvent(deps, session.id, { type: 'shutdown', replacedBy: id });
+  return 'ended';
+}
 
-  private async idle(sessionId: string): Promise<void> {
-    await this.deps.sessions.update(sessionId, { status: 'idle' });
-  }
+/** The history ends with the model's final answer (no tool calls): the turn is over. */
+function answered(history: readonly ChatMessage[]): boolean {
+  const last = history.at(-1);
+  return last?.role === 'assistant' && (last.toolCalls?.length ?? 0) === 0;
+}
+
+async function idle(deps: AgentDeps, sessionId: string): Promise<void> {
+  await deps.sessions.update(sessionId, { status: 'idle' });
+}
+
+async function complete(
+  deps: AgentDeps,
+  envelope: OperationEnvelope,
+  outcome: OperationOutcome,
+): Promise<void> {
+  await emitEvent(deps, envelope.sessionId, {
+    type: 'operation_complete',
+    opId: envelope.id,
+    opType: envelope.op.type,
+    outcome,
+  });
+}
+
+/**
+ * A run that stopped mid-stream (its worker died or lost the session) left an answer without its
+ * end: close it, so the thread shows that text as cut and the resumed answer as a message of its own.
+ */
+async function closeOpenStream(deps: AgentDeps, sessionId: string): Promise<void> {
+  const last = await deps.events.last(sessionId);
+  if (last?.event.type === 'assistant_chunk')
+    await emitEvent(deps, sessionId, { type: 'assistant_stream_end' });
 }

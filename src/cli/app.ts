@@ -26,7 +26,7 @@ import { CancelFlags } from '../queue/cancel-flags.js';
 import { DrainWorker } from '../queue/drain-worker.js';
 import { drainQueueName, type DrainJobData } from '../queue/drain-queue.js';
 import { OperationQueue } from '../queue/operation-queue.js';
-import { connectRedis } from '../queue/redis-connection.js';
+import { connectRedis, throttledErrorLog } from '../queue/redis-connection.js';
 import { SessionLocks } from '../queue/session-locks.js';
 import { EventStore } from '../store/event-store.js';
 import { HistoryStore } from '../store/history-store.js';
@@ -35,6 +35,7 @@ import { SessionStore, type NewSession } from '../store/session-store.js';
 import { ThreadIndex } from '../store/thread-index.js';
 import { ToolCallStore } from '../store/tool-call-store.js';
 import { redisToolState } from '../store/tool-state-store.js';
+import { FencedWrites } from '../store/fenced-writes.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
 import { builtinTools } from '../tools/builtin-tools.js';
 
@@ -82,8 +83,8 @@ export class App implements AgentGateway {
     const { config, redisUrl } = options;
     this.keys = new KeySpace(config.redis.prefix);
     this.metrics = options.metrics ?? noopMetrics;
-    this.redis = connectRedis(redisUrl, 'ml-intern-bot');
-    this.subscriber = connectRedis(redisUrl, 'ml-intern-bot:cancel');
+    this.redis = connectRedis(redisUrl, 'ml-intern-bot', options.logger);
+    this.subscriber = connectRedis(redisUrl, 'ml-intern-bot:cancel', options.logger);
     this.sessions = new SessionStore(this.redis, this.keys);
     this.history = new HistoryStore(this.redis, this.keys);
     this.events = new EventStore(this.redis, this.keys, config.events.maxLen);
@@ -94,6 +95,8 @@ export class App implements AgentGateway {
       connection: this.redis,
       prefix: this.keys.queuePrefix,
     });
+    // Without a listener BullMQ prints the queue's connection errors with console.error.
+    this.queue.on('error', throttledErrorLog(options.logger, { queue: 'drain' }, 'queue error; retrying'));
     this.operations = new OperationQueue(this.redis, this.keys, this.queue, this.cancel);
     this.registry = new ToolRegistry([...builtinTools(), ...(options.extraTools ?? [])]);
     this.models = new ModelResolver({
@@ -224,7 +227,7 @@ export class App implements AgentGateway {
   }
 
   private blockingConnection(name: string): Redis {
-    const conn = connectRedis(this.options.redisUrl, name);
+    const conn = connectRedis(this.options.redisUrl, name, this.options.logger);
     this.extraConnections.push(conn);
     return conn;
   }
@@ -266,7 +269,8 @@ export class App implements AgentGateway {
       registry: this.registry,
       cancel: this.cancel,
       resolveModel: (name) => this.models.resolve(name),
-      toolState: (sessionId) => redisToolState(this.redis, this.keys, sessionId),
+      toolState: (sessionId, fence) =>
+        redisToolState(this.redis, this.keys, sessionId, new FencedWrites(this.redis, fence)),
       logger: this.options.logger,
       metrics: this.metrics,
       redact,

@@ -23,6 +23,8 @@ export const chatMessageSchema = z.discriminatedUnion('role', [
     content: z.string(),
     /** Set on messages the agent wrote itself (nudges, corrective notes, summaries): undo skips them. */
     synthetic: z.enum(['note', 'summary']).optional(),
+    /** The `user_input` operation that added it: a resumed run knows whether its message is in. */
+    opId: z.string().optional(),
   }),
   z.object({
     role: z.literal('assistant'),

@@ -19,6 +19,9 @@ export function drainQueueCounts(options: {
     connection: options.redis,
     prefix: options.queuePrefix,
   });
+  // Its connection's errors are the app's connection's, logged there; without a listener BullMQ
+  // would print each one to stderr with console.error.
+  queue.on('error', () => undefined);
   const timeoutMs = options.timeoutMs ?? 1_000;
   return {
     counts: async () => {

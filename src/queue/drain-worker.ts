@@ -6,6 +6,8 @@ import type { KeySpace } from '../store/keys.js';
 import { DRAIN_JOB, drainJobSchema, drainQueueName, type DrainJobData } from './drain-queue.js';
 import type { SessionLocks } from './session-locks.js';
 import type { OperationQueue } from './operation-queue.js';
+import { throttledErrorLog } from './redis-connection.js';
+import { FencedWrites, LockLostError, type Fence } from '../store/fenced-writes.js';
 
 /** Turns one BullMQ fetch loop serves before another is added, and the most loops a process runs. */
 const TURNS_PER_FETCHER = 100;
@@ -17,9 +19,9 @@ export interface OperationHandler {
    * Runs one operation to its end, or to a pause for approval. Returns `yielded` when `stop` aborted
    * it midway: the operation then stays at the head of the mailbox and is resumed by the next drain.
    */
-  handle(envelope: OperationEnvelope, stop: AbortSignal): Promise<'done' | 'yielded'>;
+  handle(envelope: OperationEnvelope, stop: AbortSignal, fence: Fence): Promise<'done' | 'yielded'>;
   /** Called for a mailbox entry that is not a valid operation (it is then dropped). */
-  rejectMalformed(sessionId: string, reason: string): Promise<void>;
+  rejectMalformed(sessionId: string, reason: string, fence: Fence): Promise<void>;
 }
 
 export interface DrainWorkerOptions {
@@ -64,7 +66,9 @@ export class DrainWorker {
           autorun: true,
         },
       );
-      worker.on('error', (err) => options.logger.error({ err }, 'drain worker error'));
+      const onError = throttledErrorLog(options.logger, { worker: i }, 'drain worker error');
+      worker.on('error', onError);
+      worker.on('ready', () => onError.recovered());
       worker.on('failed', (job, err) =>
         options.logger.error({ err, sessionId: job?.data.sessionId }, 'drain job failed'),
       );
@@ -89,31 +93,39 @@ export class DrainWorker {
     }
     const stop = AbortSignal.any([lock.lost, this.stopping.signal]);
     const mailbox = keys.session(sessionId).mailbox;
+    // Removing a handled operation is fenced like every other write of the run: a run that lost
+    // the session must not pop the operation the new holder is working on.
+    const writes = new FencedWrites(redis, lock.fence);
     try {
       let raw = await redis.lindex(mailbox, 0);
       while (!stop.aborted && raw !== null) {
         const parsed = parseEnvelope(raw, sessionId);
         if (!parsed.ok) {
           logger.warn({ sessionId, reason: parsed.reason }, 'dropping malformed operation');
-          await redis.lpop(mailbox);
-          await handler.rejectMalformed(sessionId, parsed.reason);
+          await writes.exec([['lpop', mailbox]]);
+          await handler.rejectMalformed(sessionId, parsed.reason, lock.fence);
         } else {
-          const outcome = await handler.handle(parsed.envelope, stop);
+          const outcome = await handler.handle(parsed.envelope, stop, lock.fence);
           if (outcome === 'yielded') break;
           // Done: remove it and peek at the next one in the same round trip.
-          const results = await redis
-            .multi()
-            .lpop(mailbox)
-            .hdel(keys.session(sessionId).session, 'currentOp', 'currentOpAttempts')
-            .lindex(mailbox, 0)
-            .exec();
-          raw = (results?.[2]?.[1] as string | null | undefined) ?? null;
+          const results = await writes.exec([
+            ['lpop', mailbox],
+            ['hdel', keys.session(sessionId).session, 'currentOp', 'currentOpAttempts'],
+            ['lindex', mailbox, 0],
+          ]);
+          raw = (results[2] as string | null | undefined) ?? null;
           continue;
         }
         raw = await redis.lindex(mailbox, 0);
       }
+    } catch (err) {
+      // A lost lock is not a failure: the session's new holder goes on from Redis.
+      if (!(err instanceof LockLostError)) throw err;
     } finally {
       await lock.release().catch((err: unknown) => logger.warn({ err, sessionId }, 'lock release failed'));
+    }
+    if (lock.lost.aborted) {
+      logger.warn({ sessionId }, 'session lock lost mid-run; stopped writing, the new holder resumes');
     }
     // Stopped midway (shutdown or lost lock): hand the rest of the mailbox to whoever drains next.
     if (stop.aborted && (await redis.llen(mailbox)) > 0) await this.options.queue.wake(sessionId);

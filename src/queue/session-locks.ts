@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { KeySpace } from '../store/keys.js';
+import type { Fence } from '../store/fenced-writes.js';
 
 const RELEASE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const RENEW_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
@@ -10,9 +11,13 @@ interface LockCommands {
   mlibLockRenew(key: string, token: string, ttlMs: number): Promise<number>;
 }
 
-/** A held session lock. `lost` aborts when a renewal finds the lock taken or expired. */
+/**
+ * A held session lock. `lost` aborts when a renewal, or a fenced write, finds the lock taken or
+ * expired; `fence` is what the run's writes are checked against.
+ */
 export interface HeldLock {
   readonly lost: AbortSignal;
+  readonly fence: Fence;
   release(): Promise<void>;
 }
 
@@ -48,10 +53,16 @@ export class SessionLocks {
       await new Promise((r) => setTimeout(r, Math.min(100, this.ttlMs / 10)));
     }
     const lost = new AbortController();
-    this.held.set(key, { token, lost });
+    const entry = { token, lost };
+    this.held.set(key, entry);
     this.ensureTimer();
+    const markLost = () => {
+      if (this.held.get(key) === entry) this.held.delete(key);
+      if (!lost.signal.aborted) lost.abort(new Error('session lock lost'));
+    };
     return {
       lost: lost.signal,
+      fence: { key, token, lost: markLost },
       release: async () => {
         this.held.delete(key);
         if (this.held.size === 0) this.stopTimer();

@@ -2,9 +2,14 @@ import type { Redis } from 'ioredis';
 import { parseAgentEvent, type AgentEvent, type EventBody } from '../core/events.js';
 import type { StoredEvent } from '../core/agent-gateway.js';
 import type { KeySpace } from './keys.js';
+import { FencedWrites, sameSlot, type Fence } from './fenced-writes.js';
 
-/** Numbers the event from the session hash and appends it to the capped stream in one round trip. */
+/**
+ * Numbers the event from the session hash and appends it to the capped stream in one round trip.
+ * With a token (ARGV[4]) it first checks the session lock (KEYS[3]) still holds it: see `Fence`.
+ */
 const EMIT_LUA = `
+if ARGV[4] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[4] then return redis.error_reply('MLIB_LOCK_LOST') end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'seq', seq, 'at', ARGV[2], 'e', ARGV[3])
 return {seq, id}
@@ -14,9 +19,11 @@ interface EmitCommand {
   mlibEmitEvent(
     sessionKey: string,
     streamKey: string,
+    lockKey: string,
     maxLen: number,
     at: number,
     json: string,
+    token: string,
   ): Promise<[number, string]>;
 }
 
@@ -25,26 +32,50 @@ export type { StoredEvent };
 /** The session's durable, ordered event stream, and the renderers' cursors beside it. */
 export class EventStore {
   private readonly emitter: EmitCommand;
+  private readonly writes: FencedWrites;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: KeySpace,
     private readonly maxLen: number,
+    writes?: FencedWrites,
   ) {
-    redis.defineCommand('mlibEmitEvent', { numberOfKeys: 2, lua: EMIT_LUA });
+    if (!('mlibEmitEvent' in redis)) redis.defineCommand('mlibEmitEvent', { numberOfKeys: 3, lua: EMIT_LUA });
     this.emitter = redis as unknown as EmitCommand;
+    this.writes = writes ?? new FencedWrites(redis);
+  }
+
+  /** This store with its writes fenced by a session lock (see `Fence`). */
+  withFence(fence: Fence): EventStore {
+    return new EventStore(this.redis, this.keys, this.maxLen, this.writes.withFence(fence));
   }
 
   async emit(sessionId: string, body: EventBody): Promise<number> {
     const k = this.keys.session(sessionId);
-    const [seq] = await this.emitter.mlibEmitEvent(
-      k.session,
-      k.events,
-      this.maxLen,
-      Date.now(),
-      JSON.stringify(body),
-    );
-    return seq;
+    const fence = this.writes.fence;
+    // Into another session (the one `new` starts): check the fence first, then write unfenced.
+    const foreign = fence !== undefined && !sameSlot(fence.key, k.lock);
+    if (foreign) await this.writes.assertHeld();
+    try {
+      const [seq] = await this.emitter.mlibEmitEvent(
+        k.session,
+        k.events,
+        k.lock,
+        this.maxLen,
+        Date.now(),
+        JSON.stringify(body),
+        foreign ? '' : (fence?.token ?? ''),
+      );
+      return seq;
+    } catch (err) {
+      throw this.writes.translate(err);
+    }
+  }
+
+  /** The newest event of a session, if any (what a resumed run looks at first). */
+  async last(sessionId: string): Promise<StoredEvent | undefined> {
+    const entries = await this.redis.xrevrange(this.keys.session(sessionId).events, '+', '-', 'COUNT', 1);
+    return decodeEntries(sessionId, entries)[0];
   }
 
   /**

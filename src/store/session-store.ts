@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Usage } from '../core/events.js';
 import { MlInternError } from '../core/errors.js';
 import type { KeySpace } from './keys.js';
+import { FencedWrites, type Fence } from './fenced-writes.js';
 
 /** Bumped when the shape of the session hash changes; older records are migrated or refused on load. */
 export const SESSION_SCHEMA_VERSION = 1;
@@ -54,10 +55,28 @@ export interface NewSession {
 
 /** The session hash: who, where, which model, status, usage and cost. */
 export class SessionStore {
+  private readonly writes: FencedWrites;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: KeySpace,
-  ) {}
+    writes?: FencedWrites,
+  ) {
+    this.writes = writes ?? new FencedWrites(redis);
+  }
+
+  /** This store with its writes fenced by a session lock (see `Fence`). */
+  withFence(fence: Fence): SessionStore {
+    return new SessionStore(this.redis, this.keys, this.writes.withFence(fence));
+  }
+
+  /**
+   * Throws `LockLostError` when the fence is gone: for writes outside the session's hash slot (a
+   * new session, a thread binding), which cannot be checked in the same script.
+   */
+  assertHeld(): Promise<void> {
+    return this.writes.assertHeld();
+  }
 
   async create(init: NewSession): Promise<void> {
     const now = Date.now();
@@ -76,6 +95,8 @@ export class SessionStore {
     if (init.maxIterations !== undefined) fields.maxIterations = init.maxIterations;
     if (init.stream !== undefined) fields.stream = init.stream ? '1' : '0';
     if (init.yolo !== undefined) fields.yolo = init.yolo ? '1' : '0';
+    // Another session's key: a fenced run checks its own lock just before.
+    await this.writes.assertHeld();
     await this.redis.hset(this.keys.session(init.id).session, fields);
   }
 
@@ -97,21 +118,21 @@ export class SessionStore {
   }
 
   async update(id: string, fields: Record<string, string | number>): Promise<void> {
-    await this.redis.hset(this.keys.session(id).session, { ...fields, updatedAt: Date.now() });
+    const pairs = Object.entries({ ...fields, updatedAt: Date.now() }).flat();
+    await this.writes.exec([['hset', this.keys.session(id).session, ...pairs]]);
   }
 
   /** Adds one LLM call's usage and cost, and records its prompt size for compaction. */
   async addUsage(id: string, usage: Usage, costUsd: number): Promise<void> {
     const key = this.keys.session(id).session;
-    await this.redis
-      .multi()
-      .hincrby(key, 'inputTokens', usage.inputTokens)
-      .hincrby(key, 'outputTokens', usage.outputTokens)
-      .hincrby(key, 'cacheReadTokens', usage.cacheReadTokens)
-      .hincrby(key, 'cacheWriteTokens', usage.cacheWriteTokens)
-      .hincrbyfloat(key, 'costUsd', costUsd)
-      .hset(key, 'contextTokens', promptTokensOf(usage) + usage.outputTokens)
-      .exec();
+    await this.writes.exec([
+      ['hincrby', key, 'inputTokens', usage.inputTokens],
+      ['hincrby', key, 'outputTokens', usage.outputTokens],
+      ['hincrby', key, 'cacheReadTokens', usage.cacheReadTokens],
+      ['hincrby', key, 'cacheWriteTokens', usage.cacheWriteTokens],
+      ['hincrbyfloat', key, 'costUsd', costUsd],
+      ['hset', key, 'contextTokens', promptTokensOf(usage) + usage.outputTokens],
+    ]);
   }
 }
 

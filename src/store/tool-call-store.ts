@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Redis } from 'ioredis';
 import { toolCallSchema, type ToolCall, type ToolMessage } from '../core/messages.js';
 import type { KeySpace } from './keys.js';
+import { FencedWrites, type Fence } from './fenced-writes.js';
 
 const pendingCallSchema = z.object({ toolCall: toolCallSchema, reason: z.string() });
 /** A tool call waiting for a human decision. */
@@ -16,15 +17,25 @@ export type JournalEntry = z.infer<typeof journalEntrySchema>;
  * one MULTI, so after a crash a journal entry means "started, outcome unknown".
  */
 export class ToolCallStore {
+  private readonly writes: FencedWrites;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: KeySpace,
-  ) {}
+    writes?: FencedWrites,
+  ) {
+    this.writes = writes ?? new FencedWrites(redis);
+  }
+
+  /** This store with its writes fenced by a session lock (see `Fence`). */
+  withFence(fence: Fence): ToolCallStore {
+    return new ToolCallStore(this.redis, this.keys, this.writes.withFence(fence));
+  }
 
   async setPending(sessionId: string, calls: readonly PendingCall[]): Promise<void> {
     if (calls.length === 0) return;
-    const fields = Object.fromEntries(calls.map((c) => [c.toolCall.id, JSON.stringify(c)]));
-    await this.redis.hset(this.keys.session(sessionId).pending, fields);
+    const fields = calls.flatMap((c) => [c.toolCall.id, JSON.stringify(c)]);
+    await this.writes.exec([['hset', this.keys.session(sessionId).pending, ...fields]]);
   }
 
   async getPending(sessionId: string): Promise<Map<string, PendingCall>> {
@@ -33,13 +44,13 @@ export class ToolCallStore {
   }
 
   async clearPending(sessionId: string): Promise<void> {
-    await this.redis.del(this.keys.session(sessionId).pending);
+    await this.writes.exec([['del', this.keys.session(sessionId).pending]]);
   }
 
   /** Written before a call runs. */
   async journalStart(sessionId: string, call: ToolCall, sideEffects: boolean): Promise<void> {
     const entry: JournalEntry = { tool: call.name, sideEffects, startedAt: Date.now() };
-    await this.redis.hset(this.keys.session(sessionId).journal, call.id, JSON.stringify(entry));
+    await this.writes.exec([['hset', this.keys.session(sessionId).journal, call.id, JSON.stringify(entry)]]);
   }
 
   async journal(sessionId: string): Promise<Map<string, JournalEntry>> {
@@ -50,11 +61,10 @@ export class ToolCallStore {
   /** Appends the call's result to the history and closes its journal and pending entries, atomically. */
   async record(sessionId: string, result: ToolMessage): Promise<void> {
     const k = this.keys.session(sessionId);
-    await this.redis
-      .multi()
-      .rpush(k.messages, JSON.stringify(result))
-      .hdel(k.journal, result.toolCallId)
-      .hdel(k.pending, result.toolCallId)
-      .exec();
+    await this.writes.exec([
+      ['rpush', k.messages, JSON.stringify(result)],
+      ['hdel', k.journal, result.toolCallId],
+      ['hdel', k.pending, result.toolCallId],
+    ]);
   }
 }

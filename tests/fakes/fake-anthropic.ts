@@ -62,6 +62,8 @@ export interface RecordedRequest {
   body: unknown;
   /** `Date.now()` when the request arrived. */
   receivedAt: number;
+  /** Set when the client closed a streamed response before its end (an aborted stream). */
+  closedEarly?: boolean;
 }
 
 export interface FakeAnthropic {
@@ -190,7 +192,12 @@ function messageJson(reply: FakeReply, model: string): unknown {
   };
 }
 
-async function streamReply(res: ServerResponse, reply: FakeReply, model: string): Promise<void> {
+async function streamReply(
+  res: ServerResponse,
+  reply: FakeReply,
+  model: string,
+  record?: RecordedRequest,
+): Promise<void> {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
@@ -203,6 +210,7 @@ async function streamReply(res: ServerResponse, reply: FakeReply, model: string)
   let stopped = false;
   res.on('close', () => {
     stopped = true;
+    if (record && !res.writableEnded) record.closedEarly = true;
   });
 
   const frame = async (event: string, data: unknown, pause = true): Promise<void> => {
@@ -338,7 +346,14 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const raw = await readBody(req);
     const body = parseJson(raw);
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
-    requests.push({ method: req.method ?? '', path, headers: req.headers, body, receivedAt: Date.now() });
+    const record: RecordedRequest = {
+      method: req.method ?? '',
+      path,
+      headers: req.headers,
+      body,
+      receivedAt: Date.now(),
+    };
+    requests.push(record);
 
     if (req.method === 'GET' && path === '/v1/models') {
       listModels(req, res, options.apiKey);
@@ -371,7 +386,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       );
       return;
     }
-    if (wantsStream(body)) await streamReply(res, reply, modelOf(body));
+    if (wantsStream(body)) await streamReply(res, reply, modelOf(body), record);
     else sendJson(res, 200, messageJson(reply, modelOf(body)), reply.headers);
   };
 

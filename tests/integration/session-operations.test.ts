@@ -85,7 +85,7 @@ describe('undo', () => {
     expect(events.at(-1)).toMatchObject({ type: 'undo_complete', removed: 2 });
     const history = await app.history.load(sessionId);
     expect(history).toEqual([
-      { role: 'user', content: 'first' },
+      { role: 'user', content: 'first', opId: expect.any(String) },
       { role: 'assistant', content: 'one' },
     ]);
   });
