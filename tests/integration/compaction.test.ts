@@ -39,11 +39,11 @@ describe('compaction', () => {
     const summariser = fake.requests.at(-2)?.body as { system: unknown; tools?: unknown[] };
     expect(JSON.stringify(summariser.system)).toContain('summarise');
     const history = await app.history.load(sessionId);
-    expect(history[0]).toEqual({ role: 'user', content: 'first question', opId: expect.any(String) });
+    expect(history[0]).toMatchObject({ role: 'user', content: 'first question' });
     expect(history[1]).toMatchObject({ role: 'user', synthetic: 'summary' });
     expect(history[1]?.content).toContain('SUMMARY: user asked three things.');
-    expect(history.slice(-2)).toEqual([
-      { role: 'user', content: 'fourth', opId: expect.any(String) },
+    expect(history.slice(-2)).toMatchObject([
+      { role: 'user', content: 'fourth' },
       { role: 'assistant', content: 'final answer' },
     ]);
     expect(JSON.stringify(requestMessages(fake, -1))).not.toContain('second');
