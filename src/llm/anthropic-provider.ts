@@ -1,7 +1,7 @@
-import Anthropic, { AnthropicError, APIConnectionError, APIError } from '@anthropic-ai/sdk';
+import Anthropic, { AnthropicError } from '@anthropic-ai/sdk';
 import type { ClientOptions } from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages';
-import { ContextWindowExceededError, InterruptedError, LlmError } from '../core/errors.js';
+import { InterruptedError, LlmError } from '../core/errors.js';
 import type { MlInternError } from '../core/errors.js';
 import { noopMetrics, type Metrics } from '../core/metrics.js';
 import type { LlmProvider, LlmRequest, LlmResponse } from '../core/llm-provider.js';
@@ -10,7 +10,8 @@ import { sdkLoggerFor, type ProviderLogger } from './anthropic-sdk-logger.js';
 
 export type { ProviderLogger };
 import { ResponseAccumulator } from './anthropic-response.js';
-import { codeForStatus, isRetryableStatus, retryAfterMsOf, sleep } from './anthropic-retry.js';
+import { sleep } from './anthropic-retry.js';
+import { classifyFailure, StreamBrokenError, type Failure } from './anthropic-failures.js';
 
 export interface AnthropicProviderOptions {
   apiKey: string;
@@ -33,37 +34,8 @@ export interface AnthropicProviderOptions {
   redact?: (text: string) => string;
 }
 
-/** The SDK's error as it is built: status and headers are absent for errors inside a stream. */
-type SdkApiError = APIError<number | undefined, Headers | undefined>;
-
-/** `instanceof APIError` alone narrows to `APIError<any, any, any>`. */
-function isApiError(err: unknown): err is SdkApiError {
-  return err instanceof APIError;
-}
-
-/** A failed attempt, as the retry loop sees it. */
-interface Failure {
-  error: MlInternError;
-  retryable: boolean;
-  /** What the server asked for (`retry-after-ms` / `retry-after`), when it did. */
-  retryAfterMs?: number;
-}
-
-/** The stream stalled past the timeout or ended before `message_stop`: a transport failure. */
-class StreamBrokenError extends Error {}
-
 /** `onText` threw: the caller's error, passed through untouched rather than retried. */
 class CallbackError extends Error {}
-
-const RETRYABLE_STREAM_ERROR_TYPES = new Set([
-  'overloaded_error',
-  'api_error',
-  'rate_limit_error',
-  'timeout_error',
-]);
-const CONTEXT_OVERFLOW =
-  /prompt is too long|context window|context length|maximum context|too many (input )?tokens/i;
-const MAX_DETAIL_CHARS = 300;
 
 /**
  * The Anthropic Messages API behind {@link LlmProvider}. Always streams on the wire. Retries are
@@ -129,7 +101,7 @@ export class AnthropicProvider implements LlmProvider {
       } catch (err) {
         if (signal.aborted || err instanceof InterruptedError) throw new InterruptedError();
         if (err instanceof CallbackError) throw err.cause;
-        const failure = this.classify(err);
+        const failure = classifyFailure(err, (text) => this.redact(text));
         const status = failure.error instanceof LlmError ? failure.error.status : undefined;
         this.metrics.apiCall('anthropic', 'messages', status === 429 ? 'rate_limited' : 'error');
         if (progress.textEmitted) {
@@ -220,74 +192,6 @@ export class AnthropicProvider implements LlmProvider {
     }
   }
 
-  private classify(err: unknown): Failure {
-    if (err instanceof StreamBrokenError || err instanceof APIConnectionError) {
-      const what =
-        err instanceof StreamBrokenError ? err.message : `could not reach the Anthropic API (${err.message})`;
-      return {
-        retryable: true,
-        error: new LlmError(this.redact(what), { cause: err, code: 'llm_connection' }),
-      };
-    }
-    if (!isApiError(err)) {
-      return { retryable: false, error: new LlmError(this.redact(messageOf(err)), { cause: err }) };
-    }
-    return this.classifyApiError(err);
-  }
-
-  private classifyApiError(err: SdkApiError): Failure {
-    const detail = this.redact(truncate(err.apiMessage ?? err.message));
-    const status = err.status;
-    if (status === undefined) {
-      // An `error` event inside a 200 stream: no status, only the error type.
-      const type = err.type ?? 'unknown_error';
-      const code = type === 'overloaded_error' ? 'llm_overloaded' : 'llm_stream_error';
-      return {
-        retryable: RETRYABLE_STREAM_ERROR_TYPES.has(type),
-        error: new LlmError(`Anthropic stream error ${type}: ${detail}`, { cause: err, code }),
-      };
-    }
-    if (
-      (status === 400 &&
-        (err.type === null || err.type === 'invalid_request_error') &&
-        CONTEXT_OVERFLOW.test(detail)) ||
-      status === 413
-    ) {
-      // 413 is a request body over the size limit: like a long prompt, only compaction helps.
-      return {
-        retryable: false,
-        error: new ContextWindowExceededError(`The prompt is too long for the model: ${detail}`, {
-          cause: err,
-        }),
-      };
-    }
-    if (status === 401) {
-      return {
-        retryable: false,
-        error: new LlmError('the Anthropic API rejected the API key (401); check ANTHROPIC_API_KEY', {
-          cause: err,
-          status,
-          code: 'llm_auth',
-        }),
-      };
-    }
-    const retryable = isRetryableStatus(status, err.headers);
-    const failure: Failure = {
-      retryable,
-      error: new LlmError(
-        `Anthropic API error ${status}${err.type === null ? '' : ` ${err.type}`}: ${detail}`,
-        {
-          cause: err,
-          status,
-          code: codeForStatus(status),
-        },
-      ),
-    };
-    const retryAfterMs = retryAfterMsOf(err.headers);
-    if (retryable && retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
-    return failure;
-  }
-
   /** Exponential backoff with up to 25 % jitter, so that many sessions do not retry in step. */
   private backoffMs(attempt: number): number {
     const ceiling = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** attempt);
@@ -317,8 +221,4 @@ export class AnthropicProvider implements LlmProvider {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-function truncate(text: string): string {
-  return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)}…` : text;
 }
