@@ -16,7 +16,7 @@ export interface ScriptedReply {
 
 /**
  * An in-process LLM that answers from a script: the benchmark's zero-latency (or fixed-latency)
- * model, and a seam for tests that exercise the loop without the wire protocol.
+ * model. Tests do not use it: they go through the real SDK against the loopback fake.
  */
 export class ScriptedProvider implements LlmProvider {
   private counter = 0;
