@@ -69,6 +69,7 @@ Options:
 Environment: REDIS_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, HF_TOKEN, HF_ENDPOINT, GITHUB_TOKEN,
 GITHUB_API_URL, SLACK_BOT_TOKEN, SLACK_APP_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL, DISCORD_TOKEN,
 DISCORD_API_URL, PORT, ML_INTERN_CONFIG, LOG_LEVEL (a .env file in the working directory is read).
+PORT: start, gateway and worker serve /healthz, /readyz and /metrics there (Slack HTTP mode too).
 
 Exit codes: 0 success, 1 failure, 2 invalid configuration or usage.`;
 

@@ -14,8 +14,14 @@ export function cliWorkDir(): string {
   return mkdtempSync(join(tmpdir(), 'mlib-cli-'));
 }
 
-function start(args: readonly string[], env: Record<string, string>, cwd: string): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+function start(
+  args: readonly string[],
+  env: Record<string, string>,
+  cwd: string,
+  preload: readonly string[] = [],
+): ChildProcess {
+  const imports = preload.flatMap((path) => ['--import', path]);
+  return spawn(process.execPath, ['--import', TSX, ...imports, MAIN, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: cwd, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -50,12 +56,13 @@ export interface CliProcess {
   stop(): Promise<number | null>;
 }
 
+/** Starts a command; `preload` are modules imported before main (node `--import`). */
 export function spawnCli(
   args: readonly string[],
   env: Record<string, string>,
-  cwd = cliWorkDir(),
+  options: { cwd?: string; preload?: readonly string[] } = {},
 ): CliProcess {
-  const child = start(args, { LOG_LEVEL: 'info', ...env }, cwd);
+  const child = start(args, { LOG_LEVEL: 'info', ...env }, options.cwd ?? cliWorkDir(), options.preload);
   const logs: LogLine[] = [];
   let waiters: Array<{ predicate: (l: LogLine) => boolean; resolve: (l: LogLine) => void }> = [];
   let pending = '';

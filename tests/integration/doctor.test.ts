@@ -201,4 +201,17 @@ describe('doctor', () => {
     );
     expect(line(stdout, 'config')).toMatch(/^✓ config: valid/);
   });
+
+  it('register-commands registers /intern with no Redis at all (it never connects to one)', async () => {
+    const deadPort = await freePort();
+    const { code, stdout, stderr } = await runCli(['register-commands', 'discord'], {
+      REDIS_URL: `redis://127.0.0.1:${deadPort}`,
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_URL: discord.apiUrl,
+    });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Registered /intern');
+    expect(discord.commands.some((c) => c.name === 'intern')).toBe(true);
+  });
 });
