@@ -128,6 +128,9 @@ describe('ops endpoints', () => {
       expect(sample(after, 'mlib_llm_tokens_total', { model: MODEL, kind: 'output' })).toBe(7);
       expect(sample(after, 'mlib_llm_cost_usd_total', { model: MODEL })).toBeGreaterThan(0);
       expect(sample(after, 'mlib_operation_duration_seconds_count', { op_type: 'user_input' })).toBe(1);
+      expect(
+        sample(after, 'mlib_api_calls_total', { service: 'anthropic', method: 'messages', outcome: 'ok' }),
+      ).toBe(1);
 
       // Redis goes away: not ready (with the reason), still alive, still scraped; it comes back: ready.
       await redis.stop();
