@@ -27,6 +27,7 @@ import { DrainWorker } from '../queue/drain-worker.js';
 import { drainQueueName, type DrainJobData } from '../queue/drain-queue.js';
 import { OperationQueue } from '../queue/operation-queue.js';
 import { connectRedis, throttledErrorLog } from '../queue/redis-connection.js';
+import { closeWithin } from '../queue/close-within.js';
 import { SessionLocks } from '../queue/session-locks.js';
 import { EventStore } from '../store/event-store.js';
 import { HistoryStore } from '../store/history-store.js';
@@ -281,7 +282,8 @@ export class App implements AgentGateway {
   async close(graceMs = 10_000): Promise<void> {
     await this.worker?.close(graceMs);
     this.locks?.stop();
-    await this.queue.close();
+    if (!(await closeWithin(this.queue.close())))
+      this.options.logger.warn('the queue did not close in time (Redis away?); disconnecting');
     for (const conn of [...this.extraConnections, this.subscriber, this.redis]) conn.disconnect();
   }
 }

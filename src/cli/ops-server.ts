@@ -1,3 +1,4 @@
+import { closeWithin } from '../queue/close-within.js';
 import type { Logger } from 'pino';
 import { HttpService } from '../http/http-service.js';
 import { mountOpsRoutes } from '../http/ops-routes.js';
@@ -50,7 +51,7 @@ export async function startOpsServer(options: {
     close: async () => {
       readiness.stop();
       await http.close();
-      await queue.close();
+      await closeWithin(queue.close());
     },
   };
 }

@@ -7,11 +7,15 @@ import { DRAIN_JOB, drainJobSchema, drainQueueName, type DrainJobData } from './
 import type { SessionLocks } from './session-locks.js';
 import type { OperationQueue } from './operation-queue.js';
 import { throttledErrorLog } from './redis-connection.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { closeWithin } from './close-within.js';
 import { FencedWrites, LockLostError, type Fence } from '../store/fenced-writes.js';
 
 /** Turns one BullMQ fetch loop serves before another is added, and the most loops a process runs. */
 const TURNS_PER_FETCHER = 100;
 const MAX_FETCHERS = 8;
+/** How long after the grace period a worker's close may take before it is forced. */
+const FORCE_CLOSE_MARGIN_MS = 5_000;
 
 /** What the worker calls for each operation, in mailbox order. */
 export interface OperationHandler {
@@ -45,6 +49,9 @@ export interface DrainWorkerOptions {
 export class DrainWorker {
   private readonly workers: Worker<DrainJobData>[];
   private readonly stopping = new AbortController();
+  /** Drain jobs running in this process, and who waits for them to reach zero. */
+  private active = 0;
+  private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly options: DrainWorkerOptions) {
     // A BullMQ worker fetches jobs one at a time; with hundreds of turns starting at once, that
@@ -54,7 +61,7 @@ export class DrainWorker {
       const share = Math.floor(options.concurrency / fetchers) + (i < options.concurrency % fetchers ? 1 : 0);
       const worker = new Worker<DrainJobData>(
         drainQueueName(options.keys.prefix),
-        (job) => this.process(job),
+        (job) => this.tracked(job),
         {
           connection: { url: options.redisUrl, maxRetriesPerRequest: null },
           prefix: options.keys.queuePrefix,
@@ -78,6 +85,22 @@ export class DrainWorker {
 
   async waitUntilReady(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+  }
+
+  private async tracked(job: Job<DrainJobData>): Promise<void> {
+    this.active++;
+    try {
+      await this.process(job);
+    } finally {
+      this.active--;
+      if (this.active === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  /** Resolves once no drain job runs in this process. */
+  private idle(): Promise<void> {
+    if (this.active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async process(job: Job<DrainJobData>): Promise<void> {
@@ -138,10 +161,24 @@ export class DrainWorker {
   async close(graceMs: number): Promise<void> {
     const closing = Promise.all(this.workers.map((w) => w.close()));
     const timer = setTimeout(() => this.stopping.abort(new Error('worker shutting down')), graceMs);
+    // BullMQ's close can wait forever on a blocking connection that reconnected or is still
+    // reconnecting (after a Redis restart). Once no turn runs here any more, or past the grace
+    // period and a margin for the turns to yield, the workers are closed by force.
+    let forced: NodeJS.Timeout | undefined;
+    const deadline = Promise.race([
+      this.idle().then(() => sleep(FORCE_CLOSE_MARGIN_MS / 5)),
+      new Promise<void>((resolve) => {
+        forced = setTimeout(resolve, graceMs + FORCE_CLOSE_MARGIN_MS);
+      }),
+    ]).then(() => 'late' as const);
     try {
-      await closing;
+      if ((await Promise.race([closing, deadline])) === 'late') {
+        this.options.logger.info('drain workers closing by force (their connections do not answer)');
+        await closeWithin(Promise.all(this.workers.map((w) => w.close(true))));
+      }
     } finally {
       clearTimeout(timer);
+      clearTimeout(forced);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,62 +11,71 @@ const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 let redis: RestartableRedis | undefined;
 const dirs: string[] = [];
+const children: ChildProcess[] = [];
 afterEach(async () => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exit = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exit;
+    }
+  }
   await redis?.destroy();
   redis = undefined;
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+/** The real `worker` command on `redisUrl`, with a way to wait for a line on its stderr. */
+function startWorker(redisUrl: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'mlib-outage-'));
+  dirs.push(dir);
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'worker'], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      REDIS_URL: redisUrl,
+      ANTHROPIC_API_KEY: 'sk-ant-test-outage-key-000000',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  const output = { stderr: '' };
+  const waiters: Array<{ text: string; resolve: () => void }> = [];
+  child.stderr.on('data', (d: Buffer) => {
+    output.stderr += d.toString();
+    for (const w of waiters.filter((x) => output.stderr.includes(x.text))) w.resolve();
+  });
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const died = exit.then((code) => {
+    throw new Error(`the worker exited (${code}):\n${output.stderr}`);
+  });
+  died.catch(() => undefined);
+  const seen = (text: string, timeoutMs = 8_000) =>
+    Promise.race([
+      died,
+      new Promise<void>((resolve, reject) => {
+        if (output.stderr.includes(text)) return resolve();
+        waiters.push({ text, resolve });
+        setTimeout(() => reject(new Error(`no "${text}" in stderr:\n${output.stderr}`)), timeoutMs).unref();
+      }),
+    ]);
+  return { child, output, seen, exit };
+}
+
 describe('a Redis outage under a running worker', () => {
   it('is logged as JSON lines through the logger (no ioredis trace on stderr), and so is the recovery', async () => {
     redis = await startRestartableRedis();
-    const dir = mkdtempSync(join(tmpdir(), 'mlib-outage-'));
-    dirs.push(dir);
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, 'worker'], {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: dir,
-        REDIS_URL: redis.url,
-        ANTHROPIC_API_KEY: 'sk-ant-test-outage-key-000000',
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    const waiters: Array<{ text: string; resolve: () => void }> = [];
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      for (const w of waiters.filter((x) => stderr.includes(x.text))) w.resolve();
-    });
-    const exited = new Promise<never>((_, reject) =>
-      child.once('exit', (code) => reject(new Error(`the worker exited (${code}):\n${stderr}`))),
-    );
-    exited.catch(() => undefined);
-    const seen = (text: string, timeoutMs = 8_000) =>
-      Promise.race([
-        exited,
-        new Promise<void>((resolve, reject) => {
-          if (stderr.includes(text)) return resolve();
-          waiters.push({ text, resolve });
-          setTimeout(() => reject(new Error(`no "${text}" in stderr:\n${stderr}`)), timeoutMs).unref();
-        }),
-      ]);
-    try {
-      await seen('worker started');
-      await redis.stop();
-      await seen('Redis connection error; retrying');
-      await redis.start();
-      await seen('Redis connection restored');
-    } finally {
-      if (child.exitCode === null) {
-        const exit = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        await exit;
-        clearTimeout(timer);
-      }
-    }
+    const worker = startWorker(redis.url);
+    await worker.seen('worker started');
+    await redis.stop();
+    await worker.seen('Redis connection error; retrying');
+    await redis.start();
+    await worker.seen('Redis connection restored');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exit).toBe(0);
+    const { stderr } = worker.output;
     expect(stderr).not.toContain('[ioredis]');
     expect(stderr).not.toContain('Unhandled error event');
     for (const line of stderr.split('\n').filter((l) => l.trim() !== '')) {
@@ -75,4 +84,15 @@ describe('a Redis outage under a running worker', () => {
       expect(() => JSON.parse(line) as unknown, line).not.toThrow();
     }
   });
+
+  it('stops on SIGTERM while Redis is away, instead of waiting for it forever', async () => {
+    redis = await startRestartableRedis();
+    const worker = startWorker(redis.url);
+    await worker.seen('worker started');
+    await redis.stop();
+    await worker.seen('Redis connection error; retrying');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exit).toBe(0);
+    expect(worker.output.stderr).toContain('worker stopping');
+  }, 40_000);
 });
