@@ -76,7 +76,7 @@ async function bytesOfOneTurn(app: App, meter: Redis, historyLength: number): Pr
   });
   // Checked after the window, so the check's own commands are not counted.
   const last = (await app.events.read(sessionId, '0', { count: 10_000 })).at(-1)?.event;
-  if (last?.type !== 'turn_complete') {
+  if (last?.type !== 'operation_complete' || last.outcome !== 'done') {
     throw new Error(
       `(e) turn at history ${historyLength} not complete within ${WINDOW_MS} ms (last: ${last?.type})`,
     );
