@@ -64,7 +64,9 @@ export class SessionLocks {
       lost: lost.signal,
       fence: { key, token, lost: markLost },
       release: async () => {
-        this.held.delete(key);
+        // Only this holder's entry: a run that lost the lock may release after the session's new
+        // holder in this process took the same key, and must not stop the new holder's renewals.
+        if (this.held.get(key) === entry) this.held.delete(key);
         if (this.held.size === 0) this.stopTimer();
         await this.commands.mlibLockRelease(key, token);
       },

@@ -1,15 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { parseAgentEvent, type AgentEvent, type EventBody } from '../core/events.js';
 import type { StoredEvent } from '../core/agent-gateway.js';
 import type { KeySpace } from './keys.js';
-import { FencedWrites, sameSlot, type Fence } from './fenced-writes.js';
+import { APPLIED_LUA, appliedKeyOf, FencedWrites, sameSlot, type Fence } from './fenced-writes.js';
 
 /**
  * Numbers the event from the session hash and appends it to the capped stream in one round trip.
  * With a token (ARGV[4]) it first checks the session lock (KEYS[3]) still holds it: see `Fence`.
+ * An emit resent after a dropped connection (same id ARGV[5], kept in KEYS[4]) is not appended
+ * again, so a Redis restart never doubles a chunk in a thread; it answers `{0, ''}`.
  */
-const EMIT_LUA = `
+const EMIT_LUA = `${APPLIED_LUA}
 if ARGV[4] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[4] then return redis.error_reply('MLIB_LOCK_LOST') end
+if already_applied(KEYS[4], ARGV[5]) then return {0, ''} end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'seq', seq, 'at', ARGV[2], 'e', ARGV[3])
 return {seq, id}
@@ -20,10 +24,12 @@ interface EmitCommand {
     sessionKey: string,
     streamKey: string,
     lockKey: string,
+    appliedKey: string,
     maxLen: number,
     at: number,
     json: string,
     token: string,
+    emitId: string,
   ): Promise<[number, string]>;
 }
 
@@ -40,7 +46,7 @@ export class EventStore {
     private readonly maxLen: number,
     writes?: FencedWrites,
   ) {
-    if (!('mlibEmitEvent' in redis)) redis.defineCommand('mlibEmitEvent', { numberOfKeys: 3, lua: EMIT_LUA });
+    if (!('mlibEmitEvent' in redis)) redis.defineCommand('mlibEmitEvent', { numberOfKeys: 4, lua: EMIT_LUA });
     this.emitter = redis as unknown as EmitCommand;
     this.writes = writes ?? new FencedWrites(redis);
   }
@@ -61,10 +67,12 @@ export class EventStore {
         k.session,
         k.events,
         k.lock,
+        appliedKeyOf(k.session),
         this.maxLen,
         Date.now(),
         JSON.stringify(body),
         foreign ? '' : (fence?.token ?? ''),
+        randomUUID(),
       );
       return seq;
     } catch (err) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { MlInternError } from '../core/errors.js';
 
@@ -28,18 +29,45 @@ export class LockLostError extends MlInternError {
 export type Write = readonly [command: string, key: string, ...args: Array<string | number>];
 
 /**
- * Checks the fence, then runs each write. ARGV: token, then per write: the number of arguments
- * after the key, the command, the key's index in KEYS, the arguments.
+ * Write ids kept per session to recognise a resent write. ioredis resends a command whose reply was
+ * lost when the connection dropped (a Redis restart), though Redis may have run it: without this, an
+ * event, a history message or a mailbox pop would happen twice.
  */
-const FENCED_LUA = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('MLIB_LOCK_LOST') end
+export const APPLIED_WINDOW = 256;
+/** How long the applied-write ids of a quiet session are kept. */
+export const APPLIED_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Lua: marks write id ARGV[1] as applied in the list KEYS[1]; true when it already was (a resend).
+ * Shared by the scripts below.
+ */
+export const APPLIED_LUA = `
+local function already_applied(key, id)
+  if redis.call('LPOS', key, id) then return true end
+  redis.call('LPUSH', key, id)
+  redis.call('LTRIM', key, 0, ${APPLIED_WINDOW - 1})
+  redis.call('PEXPIRE', key, ${APPLIED_TTL_MS})
+  return false
+end
+`;
+
+/**
+ * Checks the fence (KEYS[1] holds ARGV[1]; no check when ARGV[1] is ''), then runs each write once:
+ * a resent call (same write id ARGV[2], kept in KEYS[2]) runs only its reads. Then per write: the
+ * number of arguments after the key, the command, the key's index in KEYS, the arguments.
+ */
+const FENCED_LUA = `${APPLIED_LUA}
+if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('MLIB_LOCK_LOST') end
+local resent = already_applied(KEYS[2], ARGV[2])
+local reads = { lindex = true, llen = true, get = true, hget = true, lrange = true }
 local out = {}
-local i = 2
+local i = 3
 while i <= #ARGV do
   local m = tonumber(ARGV[i])
-  local args = { ARGV[i + 1], KEYS[tonumber(ARGV[i + 2])] }
+  local command = string.lower(ARGV[i + 1])
+  local args = { command, KEYS[tonumber(ARGV[i + 2])] }
   for j = 1, m do args[j + 2] = ARGV[i + 2 + j] end
-  out[#out + 1] = redis.call(unpack(args))
+  if resent and not reads[command] then out[#out + 1] = false else out[#out + 1] = redis.call(unpack(args)) end
   i = i + 3 + m
 end
 return out
@@ -79,17 +107,22 @@ export class FencedWrites {
     return new FencedWrites(this.redis, fence);
   }
 
-  /** Runs the writes (all or none); returns each one's reply. */
+  /**
+   * Runs the writes (all or none, and once: see {@link APPLIED_WINDOW}); returns each one's reply.
+   * All keys must share one hash slot, except under a fence, where another session's keys (a new
+   * session's first writes) are written after a check of the fence, in a MULTI.
+   */
   async exec(writes: readonly Write[]): Promise<unknown[]> {
-    if (writes.length === 0) return [];
-    if (!this.fence) return this.multi(writes);
-    if (!writes.every(([, key]) => sameSlot(key, this.fence!.key))) {
-      // Another session's keys (a new session's first writes) cannot share the script on a cluster.
+    const first = writes[0];
+    if (first === undefined) return [];
+    const anchor = this.fence?.key ?? first[1];
+    if (!writes.every(([, key]) => sameSlot(key, anchor))) {
+      if (!this.fence) throw new Error('writes across hash slots need a fence (or separate calls)');
       await this.assertHeld();
       return this.multi(writes);
     }
-    const keys = [this.fence.key];
-    const argv: Array<string | number> = [this.fence.token];
+    const keys = [anchor, appliedKeyOf(anchor)];
+    const argv: Array<string | number> = [this.fence?.token ?? '', randomUUID()];
     for (const [command, key, ...args] of writes) {
       let index = keys.indexOf(key);
       if (index < 0) index = keys.push(key) - 1;
@@ -128,10 +161,6 @@ export class FencedWrites {
   }
 
   private async multi(writes: readonly Write[]): Promise<unknown[]> {
-    if (writes.length === 1) {
-      const [command, key, ...args] = writes[0]!;
-      return [await this.redis.call(command, key, ...args)];
-    }
     const tx = this.redis.multi();
     for (const [command, key, ...args] of writes) tx.call(command, key, ...args);
     const results = (await tx.exec()) ?? [];
@@ -147,6 +176,15 @@ export function hashTag(key: string): string {
   const open = key.indexOf('{');
   const close = open < 0 ? -1 : key.indexOf('}', open + 1);
   return close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
+/**
+ * The list of applied write ids of the session a key belongs to: `<prefix>:session:{id}:applied` for
+ * every key of that session (what follows the hash tag is replaced), so all its writes share it.
+ */
+export function appliedKeyOf(key: string): string {
+  const close = key.indexOf('}', key.indexOf('{') + 1);
+  return key.indexOf('{') >= 0 && close > 0 ? `${key.slice(0, close + 1)}:applied` : `${key}:applied`;
 }
 
 /** Whether two keys are in the same slot: may be written in one script. */

@@ -93,3 +93,33 @@ describe('fenced writes', () => {
     expect(loaded.at(-1)?.content).toBe('m2499');
   });
 });
+
+describe('a write resent after a dropped connection (ioredis resends what got no reply)', () => {
+  /** Calls the script the way ioredis would: twice with the same arguments. */
+  type Script = (...args: Array<string | number>) => Promise<unknown[]>;
+
+  it('runs its writes once; its reads run again', async () => {
+    const writes = new FencedWrites(redis); // defines the scripts on this connection
+    await writes.exec([['rpush', keys.session(session).mailbox, 'op1', 'op2', 'op3']]);
+    const script = (redis as unknown as { mlibFenced: Script }).mlibFenced.bind(redis);
+    const k = keys.session(session);
+    const args = [3, k.mailbox, `${k.session}:applied`, k.mailbox, '', 'write-1'];
+    const pop = [0, 'lpop', 3, 1, 'lindex', 3, '0'];
+    expect(await script(...args, ...pop)).toEqual(['op1', 'op2']);
+    expect(await script(...args, ...pop)).toEqual([null, 'op2']); // the resend pops nothing more
+    expect(await redis.lrange(k.mailbox, 0, -1)).toEqual(['op2', 'op3']);
+  });
+
+  it('appends an event once', async () => {
+    const events = new EventStore(redis, keys, 1_000);
+    await events.emit(session, { type: 'ready' });
+    const k = keys.session(session);
+    type Emit = (...args: Array<string | number>) => Promise<unknown[]>;
+    const emit = (redis as unknown as { mlibEmitEvent: Emit }).mlibEmitEvent.bind(redis);
+    const json = JSON.stringify({ type: 'assistant_chunk', text: 'once' });
+    const args = [k.session, k.events, k.lock, `${k.session}:applied`, 1_000, Date.now(), json, '', 'emit-1'];
+    expect((await emit(...args))[0]).toBe(2);
+    expect((await emit(...args))[0]).toBe(0);
+    expect((await events.read(session, '0')).map((e) => e.event.type)).toEqual(['ready', 'assistant_chunk']);
+  });
+});

@@ -65,6 +65,13 @@ describe('Redis restarted (append-only) in the middle of a streamed answer', () 
         events.filter((e) => e.type === 'turn_complete').length === 1 &&
         events.filter((e) => e.type === 'operation_complete').length === 1 &&
         chunks.every((c) => c === 'REDISANSWER ');
+      if (!intact)
+        process.stdout.write(
+          `not intact after ${outageMs} ms: shown ${lastStreamText(events).length}/${ANSWER.length} chars, ` +
+            `${answers.length} answer(s) ${JSON.stringify(answers.map((a) => a.content.length))}, ` +
+            `${events.filter((e) => e.type === 'turn_complete').length} turn_complete, ` +
+            `${events.filter((e) => e.type === 'operation_complete').length} operation_complete ${JSON.stringify(events.filter((e) => e.type === 'error'))}\n`,
+        );
       results.push({
         outageMs,
         intact,

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SessionLocks } from '../../src/queue/session-locks.js';
+import { KeySpace } from '../../src/store/keys.js';
+import { REDIS_URL } from '../helpers/test-app.js';
+
+let redis: Redis;
+let keys: KeySpace;
+let locks: SessionLocks;
+beforeEach(() => {
+  redis = new Redis(REDIS_URL);
+  keys = new KeySpace(`tl${randomUUID().slice(0, 8)}`);
+  locks = new SessionLocks(redis, keys, 300);
+});
+afterEach(async () => {
+  locks.stop();
+  const found = await redis.keys(`${keys.prefix}:*`);
+  if (found.length > 0) await redis.del(...found);
+  redis.disconnect();
+});
+
+describe('session locks', () => {
+  it('keep renewing the new holder when the run that lost the lock releases it late', async () => {
+    const key = keys.session('s').lock;
+    const first = await locks.acquire('s', 0);
+    await redis.del(key); // the first run's lock expired (a stall, a Redis restart)
+    const second = await locks.acquire('s', 0);
+    expect(second).toBeDefined();
+    await first?.release(); // the first run unwinds after the second took over
+    await sleep(1_000); // over three lock lifetimes: only renewals keep the lock
+    expect(await redis.get(key)).toBe(second?.fence.token);
+    expect(second?.lost.aborted).toBe(false);
+    await second?.release();
+    expect(await redis.exists(key)).toBe(0);
+  });
+});
