@@ -4,12 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRestartableRedis, type RestartableRedis } from '../helpers/restartable-redis.js';
+import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
+
+/** Append-only, fsync on every write: a restart loses nothing that was acknowledged. */
+const APPEND_ONLY = ['--appendonly', 'yes', '--appendfsync', 'always', '--save', ''];
 
 const TSX = import.meta.resolve('tsx');
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
-let redis: RestartableRedis | undefined;
+let redis: PrivateRedis | undefined;
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
 afterEach(async () => {
@@ -66,7 +69,7 @@ function startWorker(redisUrl: string) {
 
 describe('a Redis outage under a running worker', () => {
   it('is logged as JSON lines through the logger (no ioredis trace on stderr), and so is the recovery', async () => {
-    redis = await startRestartableRedis();
+    redis = await startPrivateRedis(APPEND_ONLY);
     const worker = startWorker(redis.url);
     await worker.seen('worker started');
     await redis.stop();
@@ -86,7 +89,7 @@ describe('a Redis outage under a running worker', () => {
   });
 
   it('stops on SIGTERM while Redis is away, instead of waiting for it forever', async () => {
-    redis = await startRestartableRedis();
+    redis = await startPrivateRedis(APPEND_ONLY);
     const worker = startWorker(redis.url);
     await worker.seen('worker started');
     await redis.stop();

@@ -2,18 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/cli/app.js';
 import type { AgentEvent } from '../../src/core/events.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/fake-anthropic.js';
-import { startRestartableRedis, type RestartableRedis } from '../helpers/restartable-redis.js';
+import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
+
+/** Append-only, fsync on every write: a restart loses nothing that was acknowledged. */
+const APPEND_ONLY = ['--appendonly', 'yes', '--appendfsync', 'always', '--save', ''];
 import { testApp, testConfig, waitForEvent } from '../helpers/test-app.js';
 
 const ANSWER = 'REDISANSWER '.repeat(40);
 /** How long Redis stays down in each try: shorter and longer than the 1 s lock. */
 const OUTAGES_MS = [300, 700, 1_200, 1_500, 2_000, 2_500];
 
-let redis: RestartableRedis;
+let redis: PrivateRedis;
 let fake: FakeAnthropic;
 let app: App;
 beforeAll(async () => {
-  redis = await startRestartableRedis();
+  redis = await startPrivateRedis(APPEND_ONLY);
   fake = await startFakeAnthropic();
   fake.setDefault(() => ({ text: ANSWER, chunkDelayMs: 25, textChunkChars: 12 }));
   const config = testConfig({ worker: { concurrency: 5, lockMs: 1_000, stalledIntervalMs: 500 } });

@@ -98,7 +98,7 @@ const CLOSE = '\uE001';
 const MARKER = /\uE000(\d+)\uE001/g;
 
 /**
- * Replaces every Slack token by a placeholder a Markdown converter leaves alone, and gives the
+ * Replaces every Slack token by a stand-in a Markdown converter leaves alone, and gives the
  * function that puts the tokens back into the converter's output.
  */
 export function protectTokens(text: string): { text: string; restore: (converted: string) => string } {
