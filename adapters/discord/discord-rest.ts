@@ -1,5 +1,6 @@
 import { RESTEvents, type REST } from 'discord.js';
 import type { Metrics } from '../../src/core/metrics.js';
+import { redactDeep } from '../../src/core/redact.js';
 
 type Request = Parameters<REST['queueRequest']>[0];
 type RawFile = NonNullable<Request['files']>[number];
@@ -31,22 +32,10 @@ export function instrumentRest(rest: REST, redact: (text: string) => string, met
 export function redactRequest(request: Request, redact: (text: string) => string): Request {
   return {
     ...request,
-    ...(request.body !== undefined ? { body: redactDeep(request.body, redact) } : {}),
+    ...(request.body !== undefined ? { body: redactDeep(redact, request.body) } : {}),
     ...(request.reason !== undefined ? { reason: redact(request.reason) } : {}),
     ...(request.files !== undefined ? { files: request.files.map((f) => redactFile(f, redact)) } : {}),
   };
-}
-
-/** Strings anywhere in plain objects and arrays; anything else (buffers, streams) as it is. */
-export function redactDeep(value: unknown, redact: (text: string) => string): unknown {
-  if (typeof value === 'string') return redact(value);
-  if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v, redact));
-  if (value !== null && typeof value === 'object') {
-    const proto = Object.getPrototypeOf(value) as unknown;
-    if (proto !== Object.prototype && proto !== null) return value;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, redact)]));
-  }
-  return value;
 }
 
 /** A text upload (valid UTF-8) is redacted; binary files (images...) go as they are. */

@@ -6,6 +6,7 @@ import webApi, {
   type WebClientOptions,
 } from '@slack/web-api';
 import type { Metrics } from '../../src/core/metrics.js';
+import { redactDeep } from '../../src/core/redact.js';
 
 export interface RedactingWebClientOptions extends WebClientOptions {
   /** The process's redaction function, applied to every string argument of every call. */
@@ -21,29 +22,22 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** The token argument authenticates the call: it is not text for the channel, and is left alone. */
 const UNREDACTED_KEYS = new Set(['token']);
 
-/** Every string in `value`, however deep (objects, arrays, text buffers), redacted. */
-export function redactDeep(value: unknown, redact: (text: string) => string): unknown {
-  if (typeof value === 'string') return redact(value);
-  if (Buffer.isBuffer(value)) {
-    let text: string;
-    try {
-      text = utf8.decode(value);
-    } catch {
-      return value; // binary: no text to redact
-    }
-    const clean = redact(text);
-    return clean === text ? value : Buffer.from(clean);
+/** Every string in `value`, however deep (objects, arrays, text buffers), redacted; `token` kept. */
+export function redactArguments(value: unknown, redact: (text: string) => string): unknown {
+  return redactDeep(redact, value, { keep: UNREDACTED_KEYS, other: (v) => redactTextBuffer(v, redact) });
+}
+
+/** A buffer holding UTF-8 text, redacted; binary data (and anything else) as it is. */
+function redactTextBuffer(value: unknown, redact: (text: string) => string): unknown {
+  if (!Buffer.isBuffer(value)) return value;
+  let text: string;
+  try {
+    text = utf8.decode(value);
+  } catch {
+    return value; // binary: no text to redact
   }
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact));
-  const proto: unknown =
-    value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
-  if (proto === Object.prototype || proto === null) {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value as Record<string, unknown>))
-      out[key] = UNREDACTED_KEYS.has(key) ? item : redactDeep(item, redact);
-    return out;
-  }
-  return value; // numbers, booleans, streams
+  const clean = redact(text);
+  return clean === text ? value : Buffer.from(clean);
 }
 
 /** The Web API method of a request URL (`…/api/chat.postMessage` → `chat.postMessage`). */
@@ -87,7 +81,7 @@ export class RedactingWebClient extends WebClient {
   override async apiCall(method: string, options: Record<string, unknown> = {}): Promise<WebAPICallResult> {
     // Routed to filesUploadV2 by the WebClient, which redacts and counts its own calls.
     if (method === 'files.uploadV2') return super.apiCall(method, options);
-    const clean = redactDeep(options, this.redactText) as Record<string, unknown>;
+    const clean = redactArguments(options, this.redactText) as Record<string, unknown>;
     try {
       const result = await super.apiCall(method, clean);
       this.metrics.apiCall(SERVICE, method, 'ok');
@@ -99,6 +93,6 @@ export class RedactingWebClient extends WebClient {
   }
 
   override async filesUploadV2(options: FilesUploadV2Arguments) {
-    return super.filesUploadV2(redactDeep(options, this.redactText) as FilesUploadV2Arguments);
+    return super.filesUploadV2(redactArguments(options, this.redactText) as FilesUploadV2Arguments);
   }
 }

@@ -59,23 +59,34 @@ export function createRedactor(secrets: readonly string[]): Redact {
   return (text) => text.replace(matcher, REDACTED);
 }
 
-/**
- * Every string inside `value` (object keys left alone) redacted; other values as they are. For
- * structured data (events, tool arguments) that is stored and shown as JSON.
- */
-export function redactDeep<T>(redact: Redact, value: T): T {
-  return walk(redact, value) as T;
+/** How {@link redactDeep} treats what is not a string, an array or a plain object. */
+export interface RedactDeepOptions {
+  /** Keys whose values are left as they are (a call's `token` authenticates it; it is not text). */
+  keep?: ReadonlySet<string>;
+  /** Other values (buffers, streams, class instances): returned as they are unless this says otherwise. */
+  other?: (value: unknown) => unknown;
 }
 
-function walk(redact: Redact, value: unknown): unknown {
+/**
+ * Every string inside `value` (object keys left alone) redacted; numbers, booleans and anything not a
+ * plain object or array as they are (or as `options.other` makes them). For structured data that is
+ * stored, shown or sent: events, tool arguments, chat API calls.
+ */
+export function redactDeep<T>(redact: Redact, value: T, options: RedactDeepOptions = {}): T {
+  return walk(redact, value, options) as T;
+}
+
+function walk(redact: Redact, value: unknown, options: RedactDeepOptions): unknown {
   if (typeof value === 'string') return redact(value);
-  if (Array.isArray(value)) return value.map((item) => walk(redact, item));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = walk(redact, item);
-    return out;
+  if (Array.isArray(value)) return value.map((item) => walk(redact, item, options));
+  if (value === null || typeof value !== 'object') return value;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return options.other ? options.other(value) : value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = options.keep?.has(key) ? item : walk(redact, item, options);
   }
-  return value;
+  return out;
 }
 
 /** A pattern's source, with an `i` flag turned into an inline case-insensitive form. */
