@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { Environment } from '../../config/environment.js';
-import { ok, skip, type Check } from './check.js';
-import { explainFailure, type ServiceSpec } from './failure-hints.js';
+import { ok, type Check } from './check.js';
+import { credentialCheck, type ServiceSpec } from './failure-hints.js';
 
 /** The SDK's own default when `ANTHROPIC_BASE_URL` is unset. */
 const DEFAULT_ANTHROPIC_URL = 'https://api.anthropic.com';
@@ -18,28 +18,16 @@ export function anthropicCheck(env: Environment, timeoutMs: number): Check {
     url: env.ANTHROPIC_BASE_URL ?? DEFAULT_ANTHROPIC_URL,
     tokenHelp: 'create a key at https://console.anthropic.com/settings/keys and set ANTHROPIC_API_KEY',
   };
-  return {
-    name: spec.name,
-    target: spec.url,
-    run: async (signal) => {
-      const apiKey = env.ANTHROPIC_API_KEY;
-      if (!apiKey) return [skip(spec.name, 'ANTHROPIC_API_KEY not set')];
-      const client = new Anthropic({
-        apiKey,
-        ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
-        maxRetries: 0,
-        timeout: timeoutMs,
-        logLevel: 'off',
-      });
-      try {
-        const page = await client.models.list({ limit: 1 }, { signal });
-        const first = page.data[0]?.id;
-        return [
-          ok(spec.name, `ANTHROPIC_API_KEY accepted by ${spec.url}${first ? ` (lists ${first}, …)` : ''}`),
-        ];
-      } catch (err) {
-        return [explainFailure(spec, err)];
-      }
-    },
-  };
+  return credentialCheck(spec, env.ANTHROPIC_API_KEY, 'ANTHROPIC_API_KEY not set', async (apiKey, signal) => {
+    const client = new Anthropic({
+      apiKey,
+      ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
+      maxRetries: 0,
+      timeout: timeoutMs,
+      logLevel: 'off',
+    });
+    const page = await client.models.list({ limit: 1 }, { signal });
+    const first = page.data[0]?.id;
+    return ok(spec.name, `ANTHROPIC_API_KEY accepted by ${spec.url}${first ? ` (lists ${first}, …)` : ''}`);
+  });
 }

@@ -1,7 +1,7 @@
 import { REST, Routes } from 'discord.js';
 import type { Environment } from '../../config/environment.js';
-import { fail, ok, skip, type Check } from './check.js';
-import { explainFailure, type ServiceSpec } from './failure-hints.js';
+import { fail, ok, type Check } from './check.js';
+import { credentialCheck, type ServiceSpec } from './failure-hints.js';
 
 /**
  * Discord: `GET /users/@me` with the bot token through @discordjs/rest (the client the adapter uses),
@@ -15,12 +15,11 @@ export function discordCheck(env: Environment, timeoutMs: number): Check {
     url: env.DISCORD_API_URL,
     tokenHelp: 'reset and copy the bot token under Developer Portal → your app → Bot',
   };
-  return {
-    name: spec.name,
-    target: spec.url,
-    run: async (signal) => {
-      const token = env.DISCORD_TOKEN;
-      if (!token) return [skip(spec.name, 'DISCORD_TOKEN not set (optional: the Discord adapter)')];
+  return credentialCheck(
+    spec,
+    env.DISCORD_TOKEN,
+    'DISCORD_TOKEN not set (optional: the Discord adapter)',
+    async (token, signal) => {
       const rest = new REST({
         api: env.DISCORD_API_URL,
         retries: 0,
@@ -28,14 +27,10 @@ export function discordCheck(env: Environment, timeoutMs: number): Check {
         handlerSweepInterval: 0,
         hashSweepInterval: 0,
       }).setToken(token);
-      try {
-        const me = (await rest.get(Routes.user('@me'), { signal })) as { username?: string; bot?: boolean };
-        if (me.bot !== true)
-          return [fail(spec.name, 'DISCORD_TOKEN belongs to a user, not a bot', spec.tokenHelp)];
-        return [ok(spec.name, `DISCORD_TOKEN accepted (bot ${me.username ?? '?'})`)];
-      } catch (err) {
-        return [explainFailure(spec, err)];
-      }
+      const me = (await rest.get(Routes.user('@me'), { signal })) as { username?: string; bot?: boolean };
+      if (me.bot !== true)
+        return fail(spec.name, 'DISCORD_TOKEN belongs to a user, not a bot', spec.tokenHelp);
+      return ok(spec.name, `DISCORD_TOKEN accepted (bot ${me.username ?? '?'})`);
     },
-  };
+  );
 }

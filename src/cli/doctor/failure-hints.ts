@@ -1,4 +1,4 @@
-import { fail, type CheckResult } from './check.js';
+import { fail, skip, type Check, type CheckResult } from './check.js';
 
 /** A credential check's service: what to name in the report and where its token comes from. */
 export interface ServiceSpec {
@@ -129,4 +129,28 @@ export function explainFailure(spec: ServiceSpec, err: unknown): CheckResult {
     `request failed: ${message.split('\n')[0] ?? ''}`,
     `check ${spec.urlVar} and ${spec.tokenVar}`,
   );
+}
+
+/**
+ * The shape of a credential check: skipped when its token is unset, `probe` asks the service with
+ * the token, and whatever it throws is explained ({@link explainFailure}).
+ */
+export function credentialCheck(
+  spec: ServiceSpec,
+  token: string | undefined,
+  unsetNote: string,
+  probe: (token: string, signal: AbortSignal) => Promise<CheckResult>,
+): Check {
+  return {
+    name: spec.name,
+    target: spec.url,
+    run: async (signal) => {
+      if (!token) return [skip(spec.name, unsetNote)];
+      try {
+        return [await probe(token, signal)];
+      } catch (err) {
+        return [explainFailure(spec, err)];
+      }
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import type { Environment } from '../../config/environment.js';
-import { ok, skip, type Check, type CheckResult } from './check.js';
-import { explainFailure, statusFailure, type ServiceSpec } from './failure-hints.js';
+import { ok, type Check, type CheckResult } from './check.js';
+import { credentialCheck, statusFailure, type ServiceSpec } from './failure-hints.js';
 
 /** A GET with a deadline; the JSON body when there is one. */
 async function getJson(
@@ -23,18 +23,15 @@ async function getJson(
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+/** A 200 is the token accepted (`accepted` says by whom); another status is explained. */
 async function tokenLine(
   spec: ServiceSpec,
-  request: () => Promise<{ status: number; body: Record<string, unknown> }>,
+  request: Promise<{ status: number; body: Record<string, unknown> }>,
   accepted: (body: Record<string, unknown>) => string,
 ): Promise<CheckResult> {
-  try {
-    const { status, body } = await request();
-    if (status === 200) return ok(spec.name, accepted(body));
-    return statusFailure(spec, status, text(body.error) ?? text(body.message));
-  } catch (err) {
-    return explainFailure(spec, err);
-  }
+  const { status, body } = await request;
+  if (status === 200) return ok(spec.name, accepted(body));
+  return statusFailure(spec, status, text(body.error) ?? text(body.message));
 }
 
 /** Hugging Face: `GET {HF_ENDPOINT}/api/whoami-v2` with `HF_TOKEN`, as the jobs tools resolve their namespace. */
@@ -46,24 +43,21 @@ export function huggingFaceCheck(env: Environment): Check {
     url: env.HF_ENDPOINT,
     tokenHelp: 'create a token (hf_…) at https://huggingface.co/settings/tokens and set HF_TOKEN',
   };
-  return {
-    name: spec.name,
-    target: spec.url,
-    run: async (signal) => {
-      const token = env.HF_TOKEN;
-      if (!token) return [skip(spec.name, 'HF_TOKEN not set (optional: Hub access, jobs, pushes)')];
-      const line = await tokenLine(
+  return credentialCheck(
+    spec,
+    env.HF_TOKEN,
+    'HF_TOKEN not set (optional: Hub access, jobs, pushes)',
+    (token, signal) =>
+      tokenLine(
         spec,
-        () => getJson(`${env.HF_ENDPOINT}/api/whoami-v2`, { authorization: `Bearer ${token}` }, signal),
+        getJson(`${env.HF_ENDPOINT}/api/whoami-v2`, { authorization: `Bearer ${token}` }, signal),
         (body) => {
           const auth = body.auth as { accessToken?: { role?: unknown } } | undefined;
           const role = text(auth?.accessToken?.role);
           return `HF_TOKEN accepted (${text(body.name) ?? '?'}${role ? `, token role ${role}` : ''})`;
         },
-      );
-      return [line];
-    },
-  };
+      ),
+  );
 }
 
 /** GitHub: `GET {GITHUB_API_URL}/user` with `GITHUB_TOKEN` and the headers GitHub asks for. */
@@ -75,27 +69,22 @@ export function gitHubCheck(env: Environment): Check {
     url: env.GITHUB_API_URL,
     tokenHelp: 'create a token at https://github.com/settings/tokens and set GITHUB_TOKEN',
   };
-  return {
-    name: spec.name,
-    target: spec.url,
-    run: async (signal) => {
-      const token = env.GITHUB_TOKEN;
-      if (!token)
-        return [
-          skip(spec.name, 'GITHUB_TOKEN not set (optional: code search; anonymous calls are rate limited)'),
-        ];
+  return credentialCheck(
+    spec,
+    env.GITHUB_TOKEN,
+    'GITHUB_TOKEN not set (optional: code search; anonymous calls are rate limited)',
+    (token, signal) => {
       const headers = {
         accept: 'application/vnd.github+json',
         authorization: `Bearer ${token}`,
         'x-github-api-version': '2022-11-28',
         'user-agent': 'ml-intern-bot',
       };
-      const line = await tokenLine(
+      return tokenLine(
         spec,
-        () => getJson(`${env.GITHUB_API_URL}/user`, headers, signal),
+        getJson(`${env.GITHUB_API_URL}/user`, headers, signal),
         (body) => `GITHUB_TOKEN accepted (${text(body.login) ?? '?'})`,
       );
-      return [line];
     },
-  };
+  );
 }
