@@ -16,6 +16,8 @@ const TURNS_PER_FETCHER = 100;
 const MAX_FETCHERS = 8;
 /** How long after the grace period a worker's close may take before it is forced. */
 const FORCE_CLOSE_MARGIN_MS = 5_000;
+/** Once no turn runs, how long BullMQ's own close may take before it is forced. */
+const IDLE_CLOSE_MS = 1_000;
 
 /** What the worker calls for each operation, in mailbox order. */
 export interface OperationHandler {
@@ -166,7 +168,7 @@ export class DrainWorker {
     // period and a margin for the turns to yield, the workers are closed by force.
     let forced: NodeJS.Timeout | undefined;
     const deadline = Promise.race([
-      this.idle().then(() => sleep(FORCE_CLOSE_MARGIN_MS / 5)),
+      this.idle().then(() => sleep(IDLE_CLOSE_MS)),
       new Promise<void>((resolve) => {
         forced = setTimeout(resolve, graceMs + FORCE_CLOSE_MARGIN_MS);
       }),

@@ -7,12 +7,13 @@ import { testApp, testConfig } from './test-app.js';
 /** An app whose model is the loopback fake Anthropic server, with workers running. */
 export async function startFakeApp(
   fake: FakeAnthropic,
-  options: { config?: Config; tools?: AnyToolSpec[] } = {},
+  options: { config?: Config; tools?: AnyToolSpec[]; redact?: (text: string) => string } = {},
 ): Promise<App> {
   const app = testApp({
     config: options.config ?? testConfig(),
     anthropic: { apiKey: 'test-key', baseURL: fake.url },
     extraTools: options.tools ?? [],
+    ...(options.redact ? { redact: options.redact } : {}),
   });
   await app.startWorkers();
   return app;

@@ -4,7 +4,8 @@ import type { App } from '../../src/cli/app.js';
 import { defineTool } from '../../src/core/tool-spec.js';
 import { createRedactor, REDACTED } from '../../src/core/redact.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/fake-anthropic.js';
-import { cleanup, testApp, waitForEvent } from '../helpers/test-app.js';
+import { startFakeApp } from '../helpers/fake-app.js';
+import { cleanup, waitForEvent } from '../helpers/test-app.js';
 
 /** A secret the process knows (an env token), and one it does not but whose shape gives it away. */
 const KNOWN = 'known-deployment-secret-4242';
@@ -50,12 +51,7 @@ describe('one redaction point', () => {
       },
       { text: 'Done.' },
     );
-    app = testApp({
-      anthropic: { apiKey: 'test-key', baseURL: fake.url },
-      extraTools: [leakyTool],
-      redact: createRedactor([KNOWN]),
-    });
-    await app.startWorkers();
+    app = await startFakeApp(fake, { tools: [leakyTool], redact: createRedactor([KNOWN]) });
     const sessionId = await app.startSession({ owner: 'u1', platform: 'terminal' });
     await app.submit(sessionId, { type: 'user_input', text: 'show me the env' }, 'u1');
     const { events } = await waitForEvent(app, sessionId, (e) => e.type === 'operation_complete');
