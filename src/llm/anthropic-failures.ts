@@ -1,6 +1,7 @@
 import { APIConnectionError, APIError } from '@anthropic-ai/sdk';
-import { ContextWindowExceededError, LlmError, type MlInternError } from '../core/errors.js';
-import { codeForStatus, isRetryableStatus, retryAfterMsOf } from './anthropic-retry.js';
+import { ContextWindowExceededError, LlmError } from '../core/errors.js';
+import { messageOf, StreamBrokenError, truncateDetail, type Failure } from './call-failure.js';
+import { codeForStatus, isRetryableStatus, retryAfterMsOf } from './http-retry.js';
 
 /**
  * What went wrong with one Anthropic call, as the provider's retry loop sees it: a typed error
@@ -16,17 +17,6 @@ function isApiError(err: unknown): err is SdkApiError {
   return err instanceof APIError;
 }
 
-/** A failed attempt, as the retry loop sees it. */
-export interface Failure {
-  error: MlInternError;
-  retryable: boolean;
-  /** What the server asked for (`retry-after-ms` / `retry-after`), when it did. */
-  retryAfterMs?: number;
-}
-
-/** The stream stalled past the timeout or ended before `message_stop`: a transport failure. */
-export class StreamBrokenError extends Error {}
-
 const RETRYABLE_STREAM_ERROR_TYPES = new Set([
   'overloaded_error',
   'api_error',
@@ -35,7 +25,6 @@ const RETRYABLE_STREAM_ERROR_TYPES = new Set([
 ]);
 const CONTEXT_OVERFLOW =
   /prompt is too long|context window|context length|maximum context|too many (input )?tokens/i;
-const MAX_DETAIL_CHARS = 300;
 
 export function classifyFailure(err: unknown, redact: (text: string) => string): Failure {
   if (err instanceof StreamBrokenError || err instanceof APIConnectionError) {
@@ -53,7 +42,7 @@ export function classifyFailure(err: unknown, redact: (text: string) => string):
 }
 
 function classifyApiError(err: SdkApiError, redact: (text: string) => string): Failure {
-  const detail = redact(truncate(err.apiMessage ?? err.message));
+  const detail = redact(truncateDetail(err.apiMessage ?? err.message));
   const status = err.status;
   if (status === undefined) {
     // An `error` event inside a 200 stream: no status, only the error type.
@@ -103,12 +92,4 @@ function classifyApiError(err: SdkApiError, redact: (text: string) => string): F
   const retryAfterMs = retryAfterMsOf(err.headers);
   if (retryable && retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
   return failure;
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function truncate(text: string): string {
-  return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)}…` : text;
 }

@@ -6,6 +6,7 @@ import type {
 import type { Usage } from '../core/events.js';
 import type { LlmResponse } from '../core/llm-provider.js';
 import type { ToolCall } from '../core/messages.js';
+import { isPlainObject, parseToolInput } from './tool-input.js';
 
 /** Folds the raw stream events into one response. */
 export class ResponseAccumulator {
@@ -108,26 +109,4 @@ export class ResponseAccumulator {
     if (typeof cache_creation_input_tokens === 'number')
       this.usage.cacheWriteTokens = cache_creation_input_tokens;
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function parseToolInput(
-  json: string,
-): { ok: true; input: Record<string, unknown> } | { ok: false; error: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (err) {
-    return { ok: false, error: `The tool input is not valid JSON: ${messageOf(err)}` };
-  }
-  if (!isPlainObject(value))
-    return { ok: false, error: 'The tool input is valid JSON but not a JSON object.' };
-  return { ok: true, input: value };
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

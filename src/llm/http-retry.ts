@@ -1,6 +1,6 @@
 import { InterruptedError } from '../core/errors.js';
 
-/** HTTP-level retry rules of the Anthropic API: which statuses retry, how long to wait. */
+/** HTTP-level retry rules shared by the providers: which statuses retry, how long to wait. */
 
 export function isRetryableStatus(status: number, headers: Headers | undefined): boolean {
   // The API's own hint wins when present.
