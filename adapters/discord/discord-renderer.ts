@@ -31,7 +31,7 @@ interface SessionView {
   answer: DiscordAnswer | undefined;
   typing: NodeJS.Timeout | undefined;
   /** The last `turn_complete`'s usage, shown when the operation ends. */
-  usage: { usage: Usage; costUsd: number } | undefined;
+  usage: { usage: Usage; costUsd: number; costUnknown?: boolean | undefined } | undefined;
 }
 
 /** The status line each way an operation ends shows (the notices say the rest). */
@@ -124,7 +124,7 @@ export class DiscordRenderer {
         return view.status?.show(statusMessage(sessionId, 'awaiting_approval'));
       }
       case 'turn_complete':
-        view.usage = { usage: event.usage, costUsd: event.costUsd };
+        view.usage = { usage: event.usage, costUsd: event.costUsd, costUnknown: event.costUnknown };
         return;
       case 'error':
         return this.notice(view, noticeText(event));

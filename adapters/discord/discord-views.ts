@@ -45,7 +45,7 @@ export const NO_MENTIONS = { parse: [], repliedUser: false } satisfies MessageMe
 export function statusMessage(
   sessionId: string,
   status: TurnStatus,
-  extra?: { usage: Usage; costUsd: number },
+  extra?: { usage: Usage; costUsd: number; costUnknown?: boolean | undefined },
 ): DiscordContent {
   const content = statusText(status, extra);
   if (!stoppable(status)) return { content, components: [] };

@@ -1,5 +1,6 @@
 import type { AgentEvent, OperationOutcome, Todo, ToolState, Usage } from '../../src/core/events.js';
 import type { CardCall, CardDecision } from './approval-decisions.js';
+import { costText } from './cost-text.js';
 
 /**
  * What to show for which event, platform-neutral: the words and emoji of status lines, tool
@@ -47,9 +48,12 @@ export function stoppable(status: TurnStatus): boolean {
   return status === 'working' || status === 'awaiting_approval';
 }
 
-export function statusText(status: TurnStatus, extra?: { usage: Usage; costUsd: number }): string {
+export function statusText(
+  status: TurnStatus,
+  extra?: { usage: Usage; costUsd: number; costUnknown?: boolean | undefined },
+): string {
   const detail = extra
-    ? ` · ${(extra.usage.inputTokens + extra.usage.outputTokens).toLocaleString('en')} tokens · $${extra.costUsd.toFixed(4)}`
+    ? ` · ${(extra.usage.inputTokens + extra.usage.outputTokens).toLocaleString('en')} tokens · ${costText(extra.costUsd, extra.costUnknown)}`
     : '';
   return `${STATUS_TEXT[status]}${detail}`;
 }

@@ -2,6 +2,7 @@ import { userMessageOf } from '../../src/core/errors.js';
 import type { AdapterContext } from './adapter-context.js';
 import { mayApprove } from './access-policy.js';
 import type { ThreadCommand } from './thread-commands.js';
+import { costText } from './cost-text.js';
 
 /** How a command answers: in the thread for everyone, or privately to the one who asked. */
 export interface CommandReplies {
@@ -48,7 +49,7 @@ export async function runThreadCommand(
         summary.contextWindow > 0 ? Math.round((100 * summary.contextTokens) / summary.contextWindow) : 0;
       await replies.say(
         `${deps.bold(summary.status)} · \`${summary.model}\` · ${summary.inputTokens.toLocaleString('en')} in / ` +
-          `${summary.outputTokens.toLocaleString('en')} out tokens · $${summary.costUsd.toFixed(4)} · context ${used}% used`,
+          `${summary.outputTokens.toLocaleString('en')} out tokens · ${costText(summary.costUsd, summary.costUnknown)} · context ${used}% used`,
       );
       return;
     }

@@ -30,7 +30,7 @@ export const SLACK_STYLE: TextStyle = {
 export function statusContent(
   sessionId: string,
   status: TurnStatus,
-  extra?: { usage: Usage; costUsd: number },
+  extra?: { usage: Usage; costUsd: number; costUnknown?: boolean | undefined },
 ): MessageContent {
   const text = statusText(status, extra);
   const blocks: KnownBlock[] = [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }];

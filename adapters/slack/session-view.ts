@@ -23,7 +23,7 @@ export interface SessionView {
   /** The status line belongs to an operation still running (kept in adapter state for restarts). */
   statusOpen: boolean;
   /** The usage line of the operation's turn, shown when it ends. */
-  usage: { usage: Usage; costUsd: number } | undefined;
+  usage: { usage: Usage; costUsd: number; costUnknown?: boolean | undefined } | undefined;
   /** The session ended (`shutdown`): stop following it once its operation completes. */
   ended: boolean;
 }

@@ -144,7 +144,7 @@ export class SlackRenderer {
         return; // the status line says "waiting for approval" when the operation completes so
       }
       case 'turn_complete':
-        view.usage = { usage: event.usage, costUsd: event.costUsd }; // shown when the operation ends
+        view.usage = { usage: event.usage, costUsd: event.costUsd, costUnknown: event.costUnknown }; // shown when the operation ends
         return;
       case 'operation_complete':
         await this.endOperation(sessionId, view, event.outcome);

@@ -1,5 +1,6 @@
 import type { SessionSummary } from '../../src/core/agent-gateway.js';
 import { formatCount, type Styles } from './terminal-text.js';
+import { costText } from '../shared/cost-text.js';
 
 /** The chat's slash commands; anything else that looks like `/word` is refused, not sent to the model. */
 export const CHAT_COMMANDS = {
@@ -62,7 +63,7 @@ export function statusLines(s: Styles, summary: SessionSummary): string[] {
       `in ${formatCount(summary.inputTokens)} · out ${formatCount(summary.outputTokens)} · ` +
         `cache read ${formatCount(summary.cacheReadTokens)} · cache write ${formatCount(summary.cacheWriteTokens)}`,
     ),
-    row('cost', `$${summary.costUsd.toFixed(4)}`),
+    row('cost', costText(summary.costUsd, summary.costUnknown)),
     row('context', context),
   ];
 }

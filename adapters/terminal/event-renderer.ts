@@ -10,6 +10,7 @@ import {
   truncate,
   type Styles,
 } from './terminal-text.js';
+import { costText } from '../shared/cost-text.js';
 
 /** Lines of a tool's output shown under its call; the rest is summarised as a count. */
 const OUTPUT_EXCERPT_LINES = 4;
@@ -188,5 +189,5 @@ function usageLine(event: Extract<EventBody, { type: 'turn_complete' }>): string
   const u = event.usage;
   const cache =
     u.cacheReadTokens + u.cacheWriteTokens > 0 ? ` · cache ${formatCount(u.cacheReadTokens)} read` : '';
-  return `· ${formatCount(u.inputTokens)} in · ${formatCount(u.outputTokens)} out${cache} · $${event.costUsd.toFixed(4)}`;
+  return `· ${formatCount(u.inputTokens)} in · ${formatCount(u.outputTokens)} out${cache} · ${costText(event.costUsd, event.costUnknown)}`;
 }

@@ -19,7 +19,8 @@ export interface ResolvedModel {
   provider: LlmProvider;
   modelId: string;
   contextWindow: number;
-  costOf(usage: Usage): number;
+  /** USD; undefined when the model's price is unknown. */
+  costOf(usage: Usage): number | undefined;
 }
 
 /** Everything the agent needs, built once by the composition root and passed in. */
@@ -33,7 +34,7 @@ export interface AgentDeps {
   threads: ThreadIndex;
   registry: ToolRegistry;
   cancel: CancelFlags;
-  resolveModel(name: string): ResolvedModel;
+  resolveModel(name: string): Promise<ResolvedModel>;
   /** A tool's per-session state; its writes fenced by `fence` when given. */
   toolState(sessionId: string, fence?: Fence): ToolStateStore;
   logger: Logger;

@@ -148,7 +148,7 @@ export class AgentRuntime implements OperationHandler {
           await idle(deps, sessionId);
           return 'done';
         }
-        return runTurn(deps, this.newTurn(deps, session, history, cancel, stop, new Map()));
+        return runTurn(deps, await this.newTurn(deps, session, history, cancel, stop, new Map()));
       }
       case 'exec_approval': {
         const pending = await deps.toolCalls.getPending(sessionId);
@@ -179,11 +179,11 @@ export class AgentRuntime implements OperationHandler {
           await idle(deps, sessionId);
           return 'done';
         }
-        return runTurn(deps, this.newTurn(deps, session, history, cancel, stop, decisions));
+        return runTurn(deps, await this.newTurn(deps, session, history, cancel, stop, decisions));
       }
       case 'compact': {
         const history = await deps.history.load(sessionId);
-        const turn = this.newTurn(deps, session, history, cancel, stop, new Map());
+        const turn = await this.newTurn(deps, session, history, cancel, stop, new Map());
         if ((await compactHistory(deps, turn)) === 'ended') return 'ended';
         await idle(deps, sessionId);
         return 'done';
@@ -201,23 +201,24 @@ export class AgentRuntime implements OperationHandler {
     }
   }
 
-  private newTurn(
+  private async newTurn(
     deps: AgentDeps,
     session: SessionRecord,
     history: Turn['history'],
     cancel: AbortSignal,
     stop: AbortSignal,
     decisions: Turn['decisions'],
-  ): Turn {
+  ): Promise<Turn> {
     return {
       session,
       history,
-      model: deps.resolveModel(session.model),
+      model: await deps.resolveModel(session.model),
       cancel,
       stop,
       decisions,
       usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
       costUsd: 0,
+      costUnknown: false,
     };
   }
 }

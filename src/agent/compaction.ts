@@ -44,7 +44,8 @@ export async function compactHistory(deps: AgentDeps, turn: Turn): Promise<'comp
       AbortSignal.any([turn.cancel, turn.stop]),
     );
     const cost = turn.model.costOf(summary.usage);
-    turn.costUsd += cost;
+    if (cost === undefined) turn.costUnknown = true;
+    else turn.costUsd += cost;
     await deps.sessions.addUsage(sessionId, summary.usage, cost);
     const note: ChatMessage = {
       role: 'user',

@@ -26,6 +26,8 @@ export interface Turn {
   decisions: ReadonlyMap<string, ApprovalDecision>;
   usage: Usage;
   costUsd: number;
+  /** Some call of this turn had no known price. */
+  costUnknown: boolean;
 }
 
 /** How a turn ended (see `OperationOutcome`), or `yielded`: stopped midway for another worker to resume. */
@@ -180,7 +182,8 @@ async function recordUsage(deps: AgentDeps, turn: Turn, usage: Usage): Promise<v
     cacheReadTokens: turn.usage.cacheReadTokens + usage.cacheReadTokens,
     cacheWriteTokens: turn.usage.cacheWriteTokens + usage.cacheWriteTokens,
   };
-  turn.costUsd += cost;
+  if (cost === undefined) turn.costUnknown = true;
+  else turn.costUsd += cost;
   turn.session.contextTokens =
     usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens;
   await deps.sessions.addUsage(turn.session.id, usage, cost);
@@ -213,6 +216,7 @@ async function finishTurn(
       reason,
       usage: turn.usage,
       costUsd: turn.costUsd,
+      ...(turn.costUnknown ? { costUnknown: true } : {}),
     }),
   ]);
   return reason;

@@ -20,8 +20,7 @@ import type {
 import { EventPump } from '../store/event-pump.js';
 import { AgentRuntime } from '../agent/agent-runtime.js';
 import type { AgentDeps } from '../agent/agent-deps.js';
-import { parseModelName } from '../llm/model-catalog.js';
-import { ModelResolver } from './model-resolver.js';
+import { ModelResolver, type ModelEndpoints } from './model-resolver.js';
 import { CancelFlags } from '../queue/cancel-flags.js';
 import { DrainWorker } from '../queue/drain-worker.js';
 import { drainQueueName, type DrainJobData } from '../queue/drain-queue.js';
@@ -46,7 +45,11 @@ export interface AppOptions {
   logger: Logger;
   systemPrompt: string;
   /** Anthropic credentials; unused when `llm` is given. */
-  anthropic?: { apiKey?: string; baseURL?: string };
+  anthropic?: ModelEndpoints['anthropic'];
+  /** HF Inference Providers: `HF_TOKEN` and `HF_ROUTER_URL`. */
+  hfRouter?: ModelEndpoints['hfRouter'];
+  /** An OpenAI-compatible server: `OPENAI_BASE_URL` and `OPENAI_API_KEY`. */
+  openai?: ModelEndpoints['openai'];
   /** Replaces the model provider for every model (the scripted LLM of tests and the benchmark). */
   llm?: LlmProvider;
   /** Tools on top of the built-in ones. */
@@ -104,6 +107,8 @@ export class App implements AgentGateway {
       config,
       logger: options.logger,
       anthropic: options.anthropic,
+      hfRouter: options.hfRouter,
+      openai: options.openai,
       llm: options.llm,
       metrics: this.metrics,
       redact: options.redact,
@@ -136,8 +141,9 @@ export class App implements AgentGateway {
       cacheReadTokens: record.cacheReadTokens,
       cacheWriteTokens: record.cacheWriteTokens,
       costUsd: record.costUsd,
+      costUnknown: record.costUnknown === '1',
       contextTokens: record.contextTokens,
-      contextWindow: this.models.contextWindow(record.model),
+      contextWindow: await this.models.contextWindow(record.model),
       replacedBy: record.replacedBy,
       thread: record.thread
         ? { platform: record.platform, channel: record.channel, thread: record.thread }
@@ -161,7 +167,8 @@ export class App implements AgentGateway {
   async configureSession(sessionId: string, settings: { model?: string; yolo?: boolean }): Promise<void> {
     const fields: Record<string, string> = {};
     if (settings.model !== undefined) {
-      parseModelName(settings.model); // throws a typed error for an unknown provider
+      // A typed, user-worded error for an unknown provider, a missing key or a model nobody serves.
+      await this.models.validate(settings.model);
       fields.model = settings.model;
     }
     if (settings.yolo !== undefined) fields.yolo = settings.yolo ? '1' : '0';
@@ -252,9 +259,9 @@ export class App implements AgentGateway {
     await this.worker.waitUntilReady();
   }
 
-  /** Checks that the configured model can be served (an API key is set), before anything runs. */
-  assertModelUsable(model = this.options.config.model): void {
-    this.models.resolve(model);
+  /** Checks that the configured model can be served (its key or address is set), before anything runs. */
+  async assertModelUsable(model = this.options.config.model): Promise<void> {
+    await this.models.validate(model);
   }
 
   private agentDeps(): AgentDeps {

@@ -8,7 +8,8 @@ import { findProjectRoot } from '../config/project-root.js';
 import type { Config } from '../config/schema.js';
 import type { Metrics } from '../core/metrics.js';
 import { createRedactor } from '../core/redact.js';
-import { parseModelName } from '../llm/model-catalog.js';
+import { chooseModel } from '../config/model-choice.js';
+import { parseModelName } from '../llm/model-name.js';
 import { App } from './app.js';
 import type { CliArguments } from './arguments.js';
 import { ensureRedis, type RedisEndpoint } from './local-redis.js';
@@ -21,6 +22,8 @@ export interface Settings {
   config: Config;
   systemPrompt: string;
   redact: (text: string) => string;
+  /** Set when `openModel` replaced an `anthropic/` model for want of its key (logged at start). */
+  modelReplaced?: { from: string; reason: string } | undefined;
 }
 
 /**
@@ -36,11 +39,20 @@ export function loadSettings(args: CliArguments, env: NodeJS.ProcessEnv = proces
   if (args.maxIterations !== undefined) overrides.maxIterations = args.maxIterations;
   if (!args.stream) overrides.stream = false;
   if (args.yes) overrides.approval = { yolo: true };
-  const config = loadConfig(env, { ...(args.config ? { overridesPath: args.config } : {}), overrides });
+  const loaded = loadConfig(env, { ...(args.config ? { overridesPath: args.config } : {}), overrides });
+  const choice = chooseModel(loaded, environment, args.model !== undefined);
+  const config = { ...loaded, model: choice.model };
   parseModelName(config.model);
   const promptPath = isAbsolute(config.systemPrompt) ? config.systemPrompt : join(root, config.systemPrompt);
   const redact = createRedactor(collectSecrets(environment, env, config));
-  return { root, environment, config, systemPrompt: readFileSync(promptPath, 'utf8'), redact };
+  return {
+    root,
+    environment,
+    config,
+    systemPrompt: readFileSync(promptPath, 'utf8'),
+    redact,
+    modelReplaced: choice.replaced,
+  };
 }
 
 /** Finds (or starts) Redis and builds the app. */
@@ -54,6 +66,12 @@ export async function connectApp(
     projectRoot: settings.root,
     log: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) },
   });
+  if (settings.modelReplaced) {
+    logger.info(
+      { model: settings.config.model, instead: settings.modelReplaced.from },
+      `using ${settings.config.model}: ${settings.modelReplaced.reason}`,
+    );
+  }
   const app = new App({
     config: settings.config,
     redisUrl: redis.url,
@@ -65,6 +83,8 @@ export async function connectApp(
         ? { baseURL: settings.environment.ANTHROPIC_BASE_URL }
         : {}),
     },
+    hfRouter: { token: settings.environment.HF_TOKEN, baseURL: settings.environment.HF_ROUTER_URL },
+    openai: { apiKey: settings.environment.OPENAI_API_KEY, baseURL: settings.environment.OPENAI_BASE_URL },
     redact: settings.redact,
     ...(metrics ? { metrics } : {}),
   });

@@ -52,7 +52,7 @@ export async function runAppCommand(ctx: AppCommandContext): Promise<number> {
   const { args, settings, app, logger } = ctx;
   switch (args.command) {
     case 'worker':
-      app.assertModelUsable();
+      await app.assertModelUsable();
       return withOps(ctx, async () => {
         await app.startWorkers();
         logger.info({ concurrency: settings.config.worker.concurrency }, 'worker started');
@@ -76,7 +76,7 @@ export async function runAppCommand(ctx: AppCommandContext): Promise<number> {
         return 0;
       });
     case 'start':
-      app.assertModelUsable();
+      await app.assertModelUsable();
       return withOps(ctx, async (ops) => {
         await app.startWorkers();
         if (configuredAdapters(settings.environment).length === 0) {
@@ -91,12 +91,12 @@ export async function runAppCommand(ctx: AppCommandContext): Promise<number> {
         return 0;
       });
     case 'chat':
-      app.assertModelUsable(args.model ?? settings.config.model);
+      await app.assertModelUsable(args.model ?? settings.config.model);
       await app.startWorkers();
       await runChat(app, chatOptions(args));
       return 0;
     case 'run':
-      app.assertModelUsable();
+      await app.assertModelUsable();
       await app.startWorkers();
       return runHeadlessCommand(app, args);
   }

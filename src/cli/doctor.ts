@@ -5,6 +5,7 @@ import { formatResult, runChecks, type CheckResult } from './doctor/check.js';
 import { configLines } from './doctor/config-check.js';
 import { discordCheck } from './doctor/discord-check.js';
 import { gitHubCheck, huggingFaceCheck } from './doctor/hub-checks.js';
+import { modelCheck } from './doctor/model-check.js';
 import { redisCheck } from './doctor/redis-check.js';
 import { slackCheck } from './doctor/slack-check.js';
 
@@ -20,8 +21,8 @@ export interface DoctorOptions {
 const DEFAULT_TIMEOUT_MS = 5_000;
 
 /**
- * `doctor`: checks the config, Redis and every configured credential against its service, all at once,
- * and prints one line per check (✓, ✗ with how to fix it, or - for an optional service that is not
+ * `doctor`: checks the config, Redis, every configured credential against its service and that the
+ * configured model answers (one tiny call), all at once, and prints one line per check (✓, ✗ with how to fix it, or - for an optional service that is not
  * configured). Every line goes through the process's redaction; no stack is printed.
  *
  * @returns 1 when any check failed, else 0.
@@ -40,6 +41,7 @@ export async function runDoctor(
       [
         redisCheck(env, timeoutMs),
         anthropicCheck(env, timeoutMs),
+        modelCheck(settings, timeoutMs),
         slackCheck(env, timeoutMs),
         discordCheck(env, timeoutMs),
         huggingFaceCheck(env),

@@ -9,6 +9,8 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_HF_ENDPOINT = 'https://huggingface.co';
 /** GitHub's REST API. */
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
+/** Hugging Face Inference Providers, OpenAI-compatible, with its `/v1`. */
+export const DEFAULT_HF_ROUTER_URL = 'https://router.huggingface.co/v1';
 /** Discord's REST base, without a version (the client adds `/v10`). */
 export const DEFAULT_DISCORD_API_URL = 'https://discord.com/api';
 
@@ -30,6 +32,12 @@ const environmentSchema = z.object({
     .optional(),
   HF_TOKEN: z.string().optional(),
   HF_ENDPOINT: httpUrl.transform(withoutTrailingSlash).default(DEFAULT_HF_ENDPOINT),
+  /** As the openai SDK wants it: with its `/v1`. */
+  HF_ROUTER_URL: httpUrl.transform(withoutTrailingSlash).default(DEFAULT_HF_ROUTER_URL),
+  /** Any OpenAI-compatible server for `openai/<model>`, with its `/v1` (`http://127.0.0.1:11434/v1`). */
+  OPENAI_BASE_URL: httpUrl.transform(withoutTrailingSlash).optional(),
+  /** Optional: local servers need none. */
+  OPENAI_API_KEY: z.string().optional(),
   GITHUB_TOKEN: z.string().optional(),
   GITHUB_API_URL: httpUrl.transform(withoutTrailingSlash).default(DEFAULT_GITHUB_API_URL),
   SLACK_BOT_TOKEN: z.string().optional(),
@@ -68,6 +76,7 @@ export type Environment = Readonly<z.output<typeof environmentSchema>>;
 export const SECRET_VARIABLES = [
   'ANTHROPIC_API_KEY',
   'HF_TOKEN',
+  'OPENAI_API_KEY',
   'GITHUB_TOKEN',
   'SLACK_BOT_TOKEN',
   'SLACK_APP_TOKEN',

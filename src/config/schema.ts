@@ -1,9 +1,32 @@
 import { z } from 'zod';
 
+const modelName = /^[a-z0-9-]+\/[\w.:/-]+$/;
+const MODEL_NAME_MESSAGE =
+  'must look like "anthropic/<model-id>", "hf/<org>/<model>[:<provider>]" or "openai/<model>"';
+
 /** The one schema for the agent config. `configs/default.json` holds the defaults operators see. */
 export const configSchema = z.strictObject({
-  /** `<provider>/<model-id>`; only `anthropic/` is served today. */
-  model: z.string().regex(/^[a-z0-9-]+\/[\w.:-]+$/, 'must look like "anthropic/<model-id>"'),
+  /** `anthropic/<id>`, `hf/<org>/<model>[:<provider>]` or `openai/<model>` (see `parseModelName`). */
+  model: z.string().regex(modelName, MODEL_NAME_MESSAGE),
+  /**
+   * The model used instead of an `anthropic/` one when ANTHROPIC_API_KEY is unset and HF_TOKEN is
+   * set: an open model with tool calls, through Hugging Face Inference Providers.
+   */
+  openModel: z.string().regex(modelName, MODEL_NAME_MESSAGE).default('hf/moonshotai/Kimi-K2.6'),
+  /**
+   * What the intern cannot read elsewhere, per model name (`"openai/llama3.1": {...}`): the context
+   * window and the price in USD per million tokens. The router's list wins where it has them.
+   */
+  models: z
+    .record(
+      z.string().regex(modelName, MODEL_NAME_MESSAGE),
+      z.strictObject({
+        contextWindowTokens: z.number().int().min(1_000).optional(),
+        usdPerMTokIn: z.number().nonnegative().optional(),
+        usdPerMTokOut: z.number().nonnegative().optional(),
+      }),
+    )
+    .default({}),
   maxIterations: z.number().int().min(1).max(10_000).default(300),
   /** Output token cap of one LLM call. */
   maxOutputTokens: z.number().int().min(256).max(200_000).default(16_000),

@@ -18,6 +18,8 @@ export interface SessionSummary {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   costUsd: number;
+  /** Some call's price was unknown: `costUsd` covers only the priced ones. */
+  costUnknown: boolean;
   contextTokens: number;
   contextWindow: number;
   replacedBy?: string | undefined;

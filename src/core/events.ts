@@ -90,7 +90,10 @@ export const eventBodySchema = z.discriminatedUnion('type', [
     /** `max_iterations` when the loop hit its limit instead of finishing. */
     reason: z.enum(['done', 'max_iterations']),
     usage: usageSchema,
+    /** The cost of the calls whose price is known. */
     costUsd: z.number().nonnegative(),
+    /** Set when some call's price is unknown: the cost shows as unknown, never as $0. */
+    costUnknown: z.boolean().optional(),
   }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
   z.object({ type: z.literal('interrupted') }),

@@ -1,5 +1,5 @@
 import type { Usage } from '../core/events.js';
-import { MlInternError } from '../core/errors.js';
+import { costWith } from './model-figures.js';
 
 /**
  * What the project knows about each Claude model: its context window (for compaction) and its
@@ -25,11 +25,8 @@ export interface ModelInfo {
   largePrompt?: { aboveTokens: number; price: TokenPrice };
 }
 
-/** Cache writes (5-minute TTL) cost 1.25 × the input price, cache reads 0.1 ×. */
-export const CACHE_WRITE_MULTIPLIER = 1.25;
-export const CACHE_READ_MULTIPLIER = 0.1;
+export { CACHE_READ_MULTIPLIER, CACHE_WRITE_MULTIPLIER } from './model-figures.js';
 
-const MILLION = 1_000_000;
 const K200 = 200_000;
 const M1 = 1_000_000;
 
@@ -91,62 +88,17 @@ export function contextWindowOf(modelId: string): number {
   return modelInfoOf(modelId).contextWindow;
 }
 
+/** The catalog entry of `modelId` (or of its alias), undefined for a model the catalog does not know. */
+export function catalogEntryOf(modelId: string): ModelInfo | undefined {
+  const alias = aliasOf(modelId);
+  return Object.hasOwn(CATALOG, alias) ? CATALOG[alias] : undefined;
+}
+
 /**
- * The cost of one or more calls, in USD. Anthropic reports `input_tokens` without the cached
- * tokens, so the four counts of {@link Usage} are disjoint and priced separately.
+ * The cost of one or more calls of a catalog model, in USD (see `costWith` for models described
+ * elsewhere). Anthropic reports `input_tokens` without the cached tokens, so the four counts of
+ * {@link Usage} are disjoint and priced separately.
  */
 export function costOf(modelId: string, usage: Usage): number {
-  const info = modelInfoOf(modelId);
-  const promptTokens = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
-  const price =
-    info.largePrompt !== undefined && promptTokens > info.largePrompt.aboveTokens
-      ? info.largePrompt.price
-      : info.price;
-  const dollars =
-    usage.inputTokens * price.input +
-    usage.outputTokens * price.output +
-    usage.cacheWriteTokens * price.input * CACHE_WRITE_MULTIPLIER +
-    usage.cacheReadTokens * price.input * CACHE_READ_MULTIPLIER;
-  return dollars / MILLION;
-}
-
-/** The model name of the config (`anthropic/claude-sonnet-5-5`) names a provider that is not supported. */
-export class UnknownProviderError extends MlInternError {
-  readonly provider: string;
-  constructor(provider: string, modelName: string) {
-    super(
-      'unknown_provider',
-      provider === ''
-        ? `Model "${modelName}" names no provider: write it as "anthropic/<model id>" (for example "anthropic/claude-sonnet-5-5").`
-        : `Unknown model provider "${provider}" in model "${modelName}": only "anthropic" is supported (for example "anthropic/claude-sonnet-5-5").`,
-    );
-    this.provider = provider;
-  }
-}
-
-/** A model name split into its provider and the provider's model id. */
-export interface ParsedModelName {
-  provider: 'anthropic';
-  modelId: string;
-}
-
-/**
- * Splits `anthropic/claude-x` into provider and model id. A bare `claude-…` id is taken as
- * Anthropic's, since no other provider serves Claude under that name; anything else throws
- * {@link UnknownProviderError} (code `unknown_provider`).
- */
-export function parseModelName(name: string): ParsedModelName {
-  const trimmed = name.trim();
-  const slash = trimmed.indexOf('/');
-  if (slash === -1) {
-    if (trimmed.startsWith('claude-')) return { provider: 'anthropic', modelId: trimmed };
-    throw new UnknownProviderError('', trimmed);
-  }
-  const provider = trimmed.slice(0, slash);
-  const modelId = trimmed.slice(slash + 1);
-  if (provider !== 'anthropic') throw new UnknownProviderError(provider, trimmed);
-  if (modelId.length === 0) {
-    throw new MlInternError('invalid_model_name', `Model "${trimmed}" has no model id after "anthropic/".`);
-  }
-  return { provider, modelId };
+  return costWith(modelInfoOf(modelId), usage) ?? 0;
 }

@@ -26,6 +26,8 @@ export const sessionRecordSchema = z.object({
   cacheReadTokens: num,
   cacheWriteTokens: num,
   costUsd: num,
+  /** '1' once a call of the session had no known price (an open or local model nobody priced). */
+  costUnknown: z.enum(['0', '1']).optional(),
   /** Prompt size of the latest LLM call, the measure compaction watches. */
   contextTokens: num,
   /** Per-session overrides set by the command line (`--max-iterations`, `--no-stream`, `--yes`). */
@@ -122,15 +124,18 @@ export class SessionStore {
     await this.writes.exec([['hset', this.keys.session(id).session, ...pairs]]);
   }
 
-  /** Adds one LLM call's usage and cost, and records its prompt size for compaction. */
-  async addUsage(id: string, usage: Usage, costUsd: number): Promise<void> {
+  /**
+   * Adds one LLM call's usage and cost (undefined: the price is unknown, which the session then
+   * remembers), and records its prompt size for compaction.
+   */
+  async addUsage(id: string, usage: Usage, costUsd: number | undefined): Promise<void> {
     const key = this.keys.session(id).session;
     await this.writes.exec([
+      costUsd === undefined ? ['hset', key, 'costUnknown', '1'] : ['hincrbyfloat', key, 'costUsd', costUsd],
       ['hincrby', key, 'inputTokens', usage.inputTokens],
       ['hincrby', key, 'outputTokens', usage.outputTokens],
       ['hincrby', key, 'cacheReadTokens', usage.cacheReadTokens],
       ['hincrby', key, 'cacheWriteTokens', usage.cacheWriteTokens],
-      ['hincrbyfloat', key, 'costUsd', costUsd],
       ['hset', key, 'contextTokens', promptTokensOf(usage) + usage.outputTokens],
     ]);
   }

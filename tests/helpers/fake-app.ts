@@ -2,6 +2,7 @@ import type { App } from '../../src/cli/app.js';
 import type { Config } from '../../src/config/schema.js';
 import type { AnyToolSpec } from '../../src/core/tool-spec.js';
 import type { FakeAnthropic } from '../fakes/fake-anthropic.js';
+import type { FakeOpenAi } from '../fakes/fake-openai.js';
 import { testApp, testConfig } from './test-app.js';
 
 /** An app whose model is the loopback fake Anthropic server, with workers running. */
@@ -68,4 +69,28 @@ export function toolResults(body: MessagesRequestBody | undefined): string[] {
         return [b.content.map((c) => c.text ?? '').join('')];
       }),
     );
+}
+
+/** Where an open-model app's providers live: loopback fakes for the router and a local server. */
+export interface OpenModelFakes {
+  router?: FakeOpenAi;
+  openai?: FakeOpenAi;
+  anthropic?: FakeAnthropic;
+  hfToken?: string;
+}
+
+/** An app whose `hf/`, `openai/` (and optionally `anthropic/`) models are loopback fakes, with workers running. */
+export async function startOpenModelApp(
+  fakes: OpenModelFakes,
+  options: { config: Config; tools?: AnyToolSpec[] },
+): Promise<App> {
+  const app = testApp({
+    config: options.config,
+    ...(fakes.anthropic ? { anthropic: { apiKey: 'test-key', baseURL: fakes.anthropic.url } } : {}),
+    ...(fakes.router ? { hfRouter: { token: fakes.hfToken ?? 'hf_test', baseURL: fakes.router.url } } : {}),
+    ...(fakes.openai ? { openai: { baseURL: fakes.openai.url } } : {}),
+    extraTools: options.tools ?? [],
+  });
+  await app.startWorkers();
+  return app;
 }

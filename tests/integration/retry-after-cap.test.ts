@@ -25,20 +25,20 @@ afterEach(async () => {
 });
 
 /** The provider the way the CLI builds it: from the config, through the model resolver. */
-function providerFor(llm: Record<string, unknown>) {
+async function providerFor(llm: Record<string, unknown>) {
   const config = configSchema.parse({ model: 'anthropic/claude-sonnet-4-5', llm });
   const resolver = new ModelResolver({
     config,
     logger: pino({ level: 'silent' }),
     anthropic: { apiKey: API_KEY, baseURL: fake.url },
   });
-  return resolver.resolve(config.model).provider;
+  return (await resolver.resolve(config.model)).provider;
 }
 
 describe('llm.maxRetryAfterMs', () => {
   it('fails at once, saying why, when retry-after is over the configured cap', async () => {
     fake.enqueue({ status: 429, headers: { 'retry-after': '2' } }, { text: 'never reached' });
-    const provider = providerFor({ maxRetryAfterMs: 1_000 });
+    const provider = await providerFor({ maxRetryAfterMs: 1_000 });
     const err = await provider
       .complete(request, () => undefined, new AbortController().signal)
       .then(
@@ -55,7 +55,7 @@ describe('llm.maxRetryAfterMs', () => {
 
   it('waits out a retry-after within the cap, then answers', async () => {
     fake.enqueue({ status: 429, headers: { 'retry-after': '1' } }, { text: 'after the wait' });
-    const provider = providerFor({ maxRetryAfterMs: 2_000 });
+    const provider = await providerFor({ maxRetryAfterMs: 2_000 });
     const response = await provider.complete(request, () => undefined, new AbortController().signal);
     expect(response.text).toBe('after the wait');
     expect(fake.requests).toHaveLength(2);

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Usage } from '../../src/core/events.js';
 import { MlInternError } from '../../src/core/errors.js';
-import {
-  DEFAULT_MODEL_INFO,
-  UnknownProviderError,
-  contextWindowOf,
-  costOf,
-  isKnownModel,
-  parseModelName,
-} from '../../src/llm/model-catalog.js';
+import { DEFAULT_MODEL_INFO, contextWindowOf, costOf, isKnownModel } from '../../src/llm/model-catalog.js';
+import { UnknownProviderError, parseModelName } from '../../src/llm/model-name.js';
 
 function usage(partial: Partial<Usage>): Usage {
   return { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, ...partial };
@@ -63,12 +57,23 @@ describe('model catalog', () => {
       modelId: 'claude-sonnet-5-5',
     });
     expect(parseModelName('claude-opus-5-5')).toEqual({ provider: 'anthropic', modelId: 'claude-opus-5-5' });
+    expect(parseModelName('hf/moonshotai/Kimi-K2.6:groq')).toEqual({
+      provider: 'hf',
+      modelId: 'moonshotai/Kimi-K2.6:groq',
+    });
+    expect(parseModelName('openai/meta-llama/Llama-3.1-8B-Instruct')).toEqual({
+      provider: 'openai',
+      modelId: 'meta-llama/Llama-3.1-8B-Instruct',
+    });
+    expect(() => parseModelName('hf/just-a-name')).toThrow(
+      expect.objectContaining({ code: 'invalid_model_name' }),
+    );
   });
 
   it('rejects other providers with code unknown_provider', () => {
     const thrown = (() => {
       try {
-        parseModelName('openai/gpt-5');
+        parseModelName('vertex/gemini-3');
       } catch (err) {
         return err;
       }
@@ -76,7 +81,7 @@ describe('model catalog', () => {
     })();
     expect(thrown).toBeInstanceOf(UnknownProviderError);
     expect(thrown).toBeInstanceOf(MlInternError);
-    expect(thrown).toMatchObject({ code: 'unknown_provider', provider: 'openai' });
+    expect(thrown).toMatchObject({ code: 'unknown_provider', provider: 'vertex' });
     expect(() => parseModelName('gpt-5')).toThrow(expect.objectContaining({ code: 'unknown_provider' }));
     expect(() => parseModelName('anthropic/')).toThrow(MlInternError);
   });

@@ -43,6 +43,7 @@ describe('chat input', () => {
       model: 'anthropic/claude-sonnet-5-5',
       status: 'awaiting_approval',
       owner: 'terminal',
+      costUnknown: false,
       inputTokens: 12_345,
       outputTokens: 678,
       cacheReadTokens: 9,
