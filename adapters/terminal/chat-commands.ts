@@ -5,6 +5,7 @@ import { costText } from '../shared/cost-text.js';
 /** The chat's slash commands; anything else that looks like `/word` is refused, not sent to the model. */
 export const CHAT_COMMANDS = {
   status: 'model, status, tokens, cost and context of this session',
+  model: 'show the model, or switch it: /model hf/<org>/<model>[:<provider>], openai/<model>, anthropic/<id>',
   undo: 'remove the last exchange from the conversation',
   compact: 'summarise the conversation to free context',
   new: 'start a fresh session',
@@ -15,7 +16,7 @@ export const CHAT_COMMANDS = {
 export type ChatCommand = keyof typeof CHAT_COMMANDS;
 
 export type ParsedInput =
-  | { kind: 'command'; command: ChatCommand }
+  | { kind: 'command'; command: ChatCommand; argument?: string }
   | { kind: 'unknown_command'; word: string }
   | { kind: 'message'; text: string };
 
@@ -29,7 +30,10 @@ export function parseChatInput(line: string): ParsedInput {
   if (!match?.[1]) return { kind: 'message', text };
   const word = match[1].toLowerCase();
   if (word === 'exit') return { kind: 'command', command: 'quit' };
-  if (Object.hasOwn(CHAT_COMMANDS, word)) return { kind: 'command', command: word as ChatCommand };
+  if (Object.hasOwn(CHAT_COMMANDS, word)) {
+    const argument = text.slice(match[0].length).trim();
+    return { kind: 'command', command: word as ChatCommand, ...(argument ? { argument } : {}) };
+  }
   return { kind: 'unknown_command', word: `/${match[1]}` };
 }
 

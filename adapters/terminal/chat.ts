@@ -1,3 +1,4 @@
+import { userMessageOf } from '../../src/core/errors.js';
 import type { Readable, Writable } from 'node:stream';
 import type { AgentGateway, EventReader, StoredEvent } from '../../src/core/agent-gateway.js';
 import type { PendingCallSummary } from '../../src/core/events.js';
@@ -131,7 +132,7 @@ class TerminalChat {
     const input = parseChatInput(line);
     switch (input.kind) {
       case 'command':
-        return this.runCommand(input.command);
+        return this.runCommand(input.command, input.argument);
       case 'unknown_command':
         return this.say(unknownCommandLine(input.word));
       case 'message':
@@ -148,8 +149,20 @@ class TerminalChat {
     }
   }
 
-  private async runCommand(command: ChatCommand): Promise<void> {
+  private async runCommand(command: ChatCommand, argument?: string): Promise<void> {
     switch (command) {
+      case 'model': {
+        if (argument === undefined) {
+          const summary = await this.gateway.session(this.sessionId);
+          return this.say(`Model: ${summary?.model ?? 'unknown'}`);
+        }
+        try {
+          await this.gateway.configureSession(this.sessionId, { model: argument });
+          return this.say(`Model set to ${argument} from the next message on.`);
+        } catch (err) {
+          return this.say(this.s.red(userMessageOf(err).message));
+        }
+      }
       case 'status': {
         const summary = await this.gateway.session(this.sessionId);
         return summary ? this.say(...statusLines(this.s, summary)) : this.say('No such session.');
