@@ -22,8 +22,9 @@ const DEFAULT_TIMEOUT_MS = 5_000;
 
 /**
  * `doctor`: checks the config, Redis, every configured credential against its service and that the
- * configured model answers (one tiny call), all at once, and prints one line per check (✓, ✗ with how to fix it, or - for an optional service that is not
- * configured). Every line goes through the process's redaction; no stack is printed.
+ * configured model answers (one tiny call), all at once, and prints one line per check (✓, ✗ with
+ * how to fix it, or - for an optional service that is not configured). Every line goes through the
+ * process's redaction; no stack is printed.
  *
  * @returns 1 when any check failed, else 0.
  */

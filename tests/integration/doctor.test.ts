@@ -7,8 +7,10 @@ import { startFakeAnthropic, type FakeAnthropic } from '../fakes/fake-anthropic.
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/fake-github.js';
 import { startFakeHub, type FakeHub } from '../fakes/fake-hub.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../fakes/fake-openai.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
 import { runCli } from '../helpers/cli-process.js';
+import { chatRequests, userTexts } from '../helpers/openai-requests.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
 
 const ANTHROPIC_KEY = 'sk-ant-doctor-good-key-0000000000000000';
@@ -25,6 +27,10 @@ let slack: FakeSlack;
 let discord: FakeDiscord;
 let hub: FakeHub;
 let github: FakeGitHub;
+/** The Hugging Face router at HF_ROUTER_URL: takes only the hub's token, serves the default open model. */
+let router: FakeOpenAi;
+/** An Ollama at OPENAI_BASE_URL whose model has no tool calls. */
+let ollama: FakeOpenAi;
 /** Keeps its data (append-only) and never evicts: what the bot needs. */
 let goodRedis: PrivateRedis;
 /** Keeps nothing and evicts under memory pressure: two ✗ lines. */
@@ -40,6 +46,18 @@ beforeAll(async () => {
     startPrivateRedis(['--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction']),
     startPrivateRedis(['--maxmemory-policy', 'allkeys-lru', '--save', '', '--appendonly', 'no']),
   ]);
+  [router, ollama] = await Promise.all([
+    startFakeOpenAi({
+      apiKey: hub.token,
+      models: [
+        {
+          id: 'moonshotai/Kimi-K2.6',
+          providers: [{ provider: 'groq', context_length: 262_144, supports_tools: true }],
+        },
+      ],
+    }),
+    startFakeOpenAi({ flavor: 'ollama', models: [{ id: 'llama3.1' }], toolsUnsupported: 'ollama' }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([
@@ -48,6 +66,8 @@ afterAll(async () => {
     discord.close(),
     hub.close(),
     github.close(),
+    router.close(),
+    ollama.close(),
     goodRedis.destroy(),
     lruRedis.destroy(),
   ]);
@@ -103,6 +123,7 @@ describe('doctor', () => {
       'Redis persistence',
       'Redis eviction',
       'Anthropic',
+      'model answers',
       'Slack',
       'Slack Socket Mode',
       'Discord',
@@ -115,6 +136,19 @@ describe('doctor', () => {
     expect(code).toBe(0);
     // Each ✓ is the service's own answer, not the presence of a variable.
     expect(anthropic.requests.some((r) => r.method === 'GET' && r.path === '/v1/models')).toBe(true);
+    // The configured model itself answered one tiny call, with a tool offered.
+    const tiny = anthropic.requests.find(
+      (r) => r.method === 'POST' && r.path === '/v1/messages' && JSON.stringify(r.body).includes('OK?'),
+    );
+    expect(tiny?.body).toMatchObject({
+      model: 'claude-sonnet-5-5',
+      max_tokens: 16,
+      messages: [{ role: 'user' }],
+      tools: [{ name: 'ping' }],
+    });
+    expect(line(stdout, 'model answers')).toMatch(
+      /^✓ model answers: anthropic\/claude-sonnet-5-5 answered in \d+ ms \(\d+ in \/ \d+ out tokens\)$/,
+    );
     expect(slack.callsOf('auth.test').some((c) => c.token === slack.botToken)).toBe(true);
     expect(slack.callsOf('apps.connections.open').some((c) => c.token === slack.appToken)).toBe(true);
     expect(discord.callsTo('GET /users/@me').length).toBeGreaterThan(0);
@@ -191,15 +225,70 @@ describe('doctor', () => {
     );
   });
 
-  it('the configured model without its key → ✗ model line, exit 1', async () => {
-    const env = goodEnv();
-    delete (env as Partial<Record<string, string>>).ANTHROPIC_API_KEY;
-    const { code, stdout } = await runCli(['doctor'], env);
+  it('the configured model without its key (and no HF_TOKEN for the open model) → ✗ model line, exit 1', async () => {
+    const env: Partial<Record<string, string>> = goodEnv();
+    delete env.ANTHROPIC_API_KEY;
+    delete env.HF_TOKEN;
+    const { code, stdout } = await runCli(['doctor'], env as Record<string, string>);
     expect(code).toBe(1);
     expect(line(stdout, 'model')).toMatch(
-      /^✗ model: anthropic\/.* needs ANTHROPIC_API_KEY, which is not set.*Fix: /,
+      /^✗ model: anthropic\/.* needs ANTHROPIC_API_KEY, which is not set.*Fix: .*HF_TOKEN.*open model/,
     );
     expect(line(stdout, 'config')).toMatch(/^✓ config: valid/);
+    // One cause, one failure: the model is not called without its key.
+    expect(line(stdout, 'model answers')).toMatch(/^- model answers: not checked/);
+    expect(stdout.split('\n').filter((l) => l.startsWith('✗'))).toEqual([line(stdout, 'model')]);
+  });
+
+  it('only HF_TOKEN → the open model replaces the anthropic one and answers through the router', async () => {
+    const env: Partial<Record<string, string>> = { ...goodEnv(), HF_ROUTER_URL: router.url };
+    delete env.ANTHROPIC_API_KEY;
+    const before = chatRequests(router).length;
+    const { code, stdout } = await runCli(['doctor'], env as Record<string, string>);
+    expect(line(stdout, 'model')).toMatch(
+      /^✓ model: hf\/moonshotai\/Kimi-K2\.6 instead of anthropic\/claude-sonnet-5-5: ANTHROPIC_API_KEY is not set and HF_TOKEN is$/,
+    );
+    expect(line(stdout, 'model answers')).toMatch(
+      /^✓ model answers: hf\/moonshotai\/Kimi-K2\.6 answered in \d+ ms \(\d+ in \/ \d+ out tokens\)$/,
+    );
+    expect(line(stdout, 'Anthropic')).toMatch(/^- Anthropic: ANTHROPIC_API_KEY not set/);
+    expect(code).toBe(0);
+    const chats = router.requests.filter((r) => r.method === 'POST' && r.path === '/v1/chat/completions');
+    expect(chats.at(-1)?.headers.authorization).toBe(`Bearer ${hub.token}`);
+    const sent = chatRequests(router).slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ model: 'moonshotai/Kimi-K2.6', max_tokens: 16 });
+    expect(userTexts(sent[0])).toEqual(['OK?']);
+    expect(sent[0]?.tools?.map((t) => t.function.name)).toEqual(['ping']);
+  });
+
+  it('hf model with a wrong token → ✗ model answers naming HF_TOKEN, the token never printed', async () => {
+    const env: Partial<Record<string, string>> = {
+      ...goodEnv(),
+      HF_ROUTER_URL: router.url,
+      HF_TOKEN: WRONG.HF_TOKEN,
+    };
+    delete env.ANTHROPIC_API_KEY;
+    const { code, stdout, stderr } = await runCli(['doctor'], env as Record<string, string>);
+    expect(code).toBe(1);
+    expect(line(stdout, 'model answers')).toMatch(
+      /^✗ model answers: .*rejected the credentials \(401\); check HF_TOKEN\. Fix: HF_TOKEN is wrong/,
+    );
+    expect(`${stdout}${stderr}`).not.toContain(WRONG.HF_TOKEN);
+    expect(`${stdout}${stderr}`).not.toMatch(/\n\s+at /);
+  });
+
+  it('openai/ model on a server without tool calls → ✗ model answers saying so, exit 1', async () => {
+    const { code, stdout } = await runCli(['doctor', '--model', 'openai/llama3.1'], {
+      ...goodEnv(),
+      OPENAI_BASE_URL: ollama.url,
+    });
+    expect(code).toBe(1);
+    expect(line(stdout, 'model')).toBe(`✓ model: openai/llama3.1 has OPENAI_BASE_URL`);
+    expect(line(stdout, 'model answers')).toMatch(
+      /^✗ model answers: the model "llama3\.1" at .* does not support tool calls.*Fix: choose a model with tool calls/,
+    );
+    expect(chatRequests(ollama).at(-1)).toMatchObject({ model: 'llama3.1', tools: [{ type: 'function' }] });
   });
 
   it('register-commands registers /intern with no Redis at all (it never connects to one)', async () => {

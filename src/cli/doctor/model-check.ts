@@ -27,31 +27,44 @@ interface Endpoint {
   url: string;
   urlVar: string;
   keyVar: string;
+  /** Where a valid key comes from. */
+  keyHelp: string;
   /** Where the names of the models it serves are listed. */
   models: string;
 }
 
-function endpointOf(provider: ModelProviderName, env: Environment): Endpoint {
+/** The provider's endpoint, or undefined when the name is not one (the config line says so). */
+function endpointOf(model: string, env: Environment): Endpoint | undefined {
+  let provider: ModelProviderName;
+  try {
+    provider = parseModelName(model).provider;
+  } catch {
+    return undefined;
+  }
   if (provider === 'anthropic') {
     const url = env.ANTHROPIC_BASE_URL ?? 'https://api.anthropic.com';
+    const keyHelp = 'create a key at https://console.anthropic.com/settings/keys';
     const models = 'https://docs.anthropic.com/en/docs/about-claude/models';
-    return { url, urlVar: 'ANTHROPIC_BASE_URL', keyVar: 'ANTHROPIC_API_KEY', models };
+    return { url, urlVar: 'ANTHROPIC_BASE_URL', keyVar: 'ANTHROPIC_API_KEY', keyHelp, models };
   }
   if (provider === 'hf') {
+    const keyHelp =
+      'create a token allowed to "Make calls to Inference Providers" at https://huggingface.co/settings/tokens';
     const models = 'https://huggingface.co/inference/models';
-    return { url: env.HF_ROUTER_URL, urlVar: 'HF_ROUTER_URL', keyVar: 'HF_TOKEN', models };
+    return { url: env.HF_ROUTER_URL, urlVar: 'HF_ROUTER_URL', keyVar: 'HF_TOKEN', keyHelp, models };
   }
   const url = env.OPENAI_BASE_URL ?? 'OPENAI_BASE_URL';
-  return { url, urlVar: 'OPENAI_BASE_URL', keyVar: 'OPENAI_API_KEY', models: `${url}/models` };
+  const keyHelp = 'set it to the key the server expects, or unset it for a server that needs none';
+  return { url, urlVar: 'OPENAI_BASE_URL', keyVar: 'OPENAI_API_KEY', keyHelp, models: `${url}/models` };
 }
 
 /** What to do about a failed call, by the provider's error code. */
 function fixFor(code: string, at: Endpoint): string {
   switch (code) {
     case 'llm_auth':
-      return `${at.keyVar} is wrong, expired or revoked: set the key ${at.url} accepts`;
+      return `${at.keyVar} is wrong, expired or revoked: ${at.keyHelp}`;
     case 'llm_permission':
-      return `give the key in ${at.keyVar} the permission to call the model${at.keyVar === 'HF_TOKEN' ? ' ("Make calls to Inference Providers")' : ''}`;
+      return `${at.keyVar} lacks the permission to call the model: ${at.keyHelp}`;
     case 'llm_payment_required':
       return 'add credits or a payment method to the account';
     case 'llm_tools_unsupported':
@@ -72,14 +85,6 @@ function fixFor(code: string, at: Endpoint): string {
   }
 }
 
-function providerOf(model: string): ModelProviderName | undefined {
-  try {
-    return parseModelName(model).provider;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The configured model answers: one tiny call (a few tokens, one tool offered, no retries) through
  * the same resolver and endpoints a turn uses, so a ✓ means a turn can start.
@@ -87,8 +92,7 @@ function providerOf(model: string): ModelProviderName | undefined {
 export function modelCheck(settings: Settings, timeoutMs: number): Check {
   const { config, environment: env, redact } = settings;
   const model = config.model;
-  const provider = providerOf(model);
-  const at = provider ? endpointOf(provider, env) : undefined;
+  const at = endpointOf(model, env);
   return {
     name: NAME,
     target: at?.url ?? model,
