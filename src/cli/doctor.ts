@@ -15,10 +15,13 @@ export interface DoctorOptions {
   configPath?: string | undefined;
   /** Each check's deadline. */
   timeoutMs?: number;
+  /** The deadline of the one call to the model (default 30 s: a cold model is slow to start). */
+  modelTimeoutMs?: number;
 }
 
 /** Long enough for a slow network, short enough that a hung service does not hold the report. */
 const DEFAULT_TIMEOUT_MS = 5_000;
+const DEFAULT_MODEL_TIMEOUT_MS = 30_000;
 
 /**
  * `doctor`: checks the config, Redis, every configured credential against its service and that the
@@ -36,21 +39,23 @@ export async function runDoctor(
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const env = settings.environment;
   const configPath = options.configPath ?? env.ML_INTERN_CONFIG;
-  const results: CheckResult[] = [
-    ...configLines(settings, configPath),
-    ...(await runChecks(
+  // A cold model on an inference provider can take far longer to answer than a credential check.
+  const modelTimeoutMs = options.modelTimeoutMs ?? Math.max(timeoutMs, DEFAULT_MODEL_TIMEOUT_MS);
+  const [services, model] = await Promise.all([
+    runChecks(
       [
         redisCheck(env, timeoutMs),
         anthropicCheck(env, timeoutMs),
-        modelCheck(settings, timeoutMs),
         slackCheck(env, timeoutMs),
         discordCheck(env, timeoutMs),
         huggingFaceCheck(env),
         gitHubCheck(env),
       ],
       timeoutMs,
-    )),
-  ];
+    ),
+    runChecks([modelCheck(settings, modelTimeoutMs)], modelTimeoutMs),
+  ]);
+  const results: CheckResult[] = [...configLines(settings, configPath), ...model, ...services];
   for (const result of results) out.write(`${settings.redact(formatResult(result))}\n`);
   const failed = results.filter((r) => r.status === 'fail').length;
   out.write(failed === 0 ? 'All checks passed.\n' : `${failed} check${failed === 1 ? '' : 's'} failed.\n`);

@@ -1,6 +1,3 @@
-import type { Usage } from '../core/events.js';
-import { costWith } from './model-figures.js';
-
 /**
  * What the project knows about each Claude model: its context window (for compaction) and its
  * price (for the cost shown at the end of a turn). The figures are those of Anthropic's model
@@ -24,8 +21,6 @@ export interface ModelInfo {
    */
   largePrompt?: { aboveTokens: number; price: TokenPrice };
 }
-
-export { CACHE_READ_MULTIPLIER, CACHE_WRITE_MULTIPLIER } from './model-figures.js';
 
 const K200 = 200_000;
 const M1 = 1_000_000;
@@ -64,9 +59,6 @@ const CATALOG: Readonly<Record<string, ModelInfo>> = {
   'claude-sonnet-4-5': { contextWindow: K200, price: SONNET_4 },
 };
 
-/** What an unknown model is assumed to be: a conservative window (compaction starts early) and Sonnet 4 prices. */
-export const DEFAULT_MODEL_INFO: ModelInfo = { contextWindow: K200, price: SONNET_4 };
-
 /** Dated snapshots (`claude-haiku-4-5-20251001`) share the data of their alias. */
 function aliasOf(modelId: string): string {
   return modelId.replace(/-\d{8}$/, '');
@@ -77,28 +69,11 @@ export function isKnownModel(modelId: string): boolean {
   return Object.hasOwn(CATALOG, aliasOf(modelId));
 }
 
-/** The catalog entry of `modelId`, or {@link DEFAULT_MODEL_INFO} for a model the catalog does not know. */
-export function modelInfoOf(modelId: string): ModelInfo {
-  const alias = aliasOf(modelId);
-  return Object.hasOwn(CATALOG, alias) ? (CATALOG[alias] ?? DEFAULT_MODEL_INFO) : DEFAULT_MODEL_INFO;
-}
-
-/** The context window of `modelId`, in tokens. */
-export function contextWindowOf(modelId: string): number {
-  return modelInfoOf(modelId).contextWindow;
-}
-
-/** The catalog entry of `modelId` (or of its alias), undefined for a model the catalog does not know. */
+/**
+ * The catalog entry of `modelId` (or of its alias), undefined for a model the catalog does not know:
+ * its price is then unknown (or from `models.<name>`), never guessed.
+ */
 export function catalogEntryOf(modelId: string): ModelInfo | undefined {
   const alias = aliasOf(modelId);
   return Object.hasOwn(CATALOG, alias) ? CATALOG[alias] : undefined;
-}
-
-/**
- * The cost of one or more calls of a catalog model, in USD (see `costWith` for models described
- * elsewhere). Anthropic reports `input_tokens` without the cached tokens, so the four counts of
- * {@link Usage} are disjoint and priced separately.
- */
-export function costOf(modelId: string, usage: Usage): number {
-  return costWith(modelInfoOf(modelId), usage) ?? 0;
 }

@@ -3,7 +3,8 @@ import { ContextWindowExceededError, InterruptedError, LlmError } from '../../sr
 import type { LlmRequest, LlmResponse } from '../../src/core/llm-provider.js';
 import { AnthropicProvider } from '../../src/llm/anthropic-provider.js';
 import type { AnthropicProviderOptions } from '../../src/llm/anthropic-provider.js';
-import { costOf } from '../../src/llm/model-catalog.js';
+import { catalogEntryOf } from '../../src/llm/model-catalog.js';
+import { costWith } from '../../src/llm/model-figures.js';
 import { apiKeyOf, startFakeAnthropic } from '../fakes/fake-anthropic.js';
 import type { FakeAnthropic } from '../fakes/fake-anthropic.js';
 
@@ -312,7 +313,7 @@ describe('AnthropicProvider against the fake Messages API', () => {
       cacheWriteTokens: 800,
     });
     // Sonnet 5.5: $2 in, $10 out; cache write 2.5, cache read 0.2 per million.
-    expect(costOf(request.model, response.usage)).toBeCloseTo(
+    expect(costWith(catalogEntryOf(request.model)!, response.usage)).toBeCloseTo(
       (1200 * 2 + 345 * 10 + 800 * 2.5 + 50_000 * 0.2) / 1e6,
       10,
     );

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Usage } from '../../src/core/events.js';
 import { MlInternError } from '../../src/core/errors.js';
-import { DEFAULT_MODEL_INFO, contextWindowOf, costOf, isKnownModel } from '../../src/llm/model-catalog.js';
+import { catalogEntryOf, isKnownModel } from '../../src/llm/model-catalog.js';
+import { costWith } from '../../src/llm/model-figures.js';
 import { UnknownProviderError, parseModelName } from '../../src/llm/model-name.js';
+
+/** The cost of `usage` on a catalog model (unknown models have no price: undefined). */
+function costOf(modelId: string, u: Usage): number | undefined {
+  const entry = catalogEntryOf(modelId);
+  return entry ? costWith(entry, u) : undefined;
+}
 
 function usage(partial: Partial<Usage>): Usage {
   return { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, ...partial };
@@ -17,12 +24,11 @@ describe('model catalog', () => {
     expect(isKnownModel('claude-nonexistent-9')).toBe(false);
   });
 
-  it('gives context windows, and a conservative default for unknown models', () => {
-    expect(contextWindowOf('claude-sonnet-5-5')).toBe(1_000_000);
-    expect(contextWindowOf('claude-haiku-4-5')).toBe(200_000);
-    expect(contextWindowOf('claude-haiku-4-5-20251001')).toBe(200_000);
-    expect(contextWindowOf('claude-nonexistent-9')).toBe(200_000);
-    expect(DEFAULT_MODEL_INFO.price).toEqual({ input: 3, output: 15 });
+  it('gives context windows, and nothing for unknown models', () => {
+    expect(catalogEntryOf('claude-sonnet-5-5')?.contextWindow).toBe(1_000_000);
+    expect(catalogEntryOf('claude-haiku-4-5')?.contextWindow).toBe(200_000);
+    expect(catalogEntryOf('claude-haiku-4-5-20251001')?.contextWindow).toBe(200_000);
+    expect(catalogEntryOf('claude-nonexistent-9')).toBeUndefined();
   });
 
   it('prices input, output, cache writes (1.25x) and cache reads (0.1x)', () => {
@@ -37,7 +43,7 @@ describe('model catalog', () => {
         usage({ inputTokens: 1000, outputTokens: 500, cacheReadTokens: 10_000, cacheWriteTokens: 2000 }),
       ),
     ).toBeCloseTo((1000 * 3 + 500 * 15 + 2000 * 3.75 + 10_000 * 0.3) / 1_000_000, 10);
-    expect(costOf('claude-nonexistent-9', usage({ inputTokens: 1_000_000 }))).toBeCloseTo(3);
+    expect(costOf('claude-nonexistent-9', usage({ inputTokens: 1_000_000 }))).toBeUndefined();
     expect(costOf('claude-sonnet-5-5', usage({}))).toBe(0);
   });
 

@@ -38,7 +38,8 @@ const MARKS: Record<CheckResult['status'], string> = { ok: '✓', fail: '✗', s
 /** `✓ Slack: SLACK_BOT_TOKEN accepted …` or `✗ Redis: … Fix: …`, on one line. */
 export function formatResult(result: CheckResult): string {
   const line = `${MARKS[result.status]} ${result.name}: ${result.detail.replace(/\.+$/, '')}`;
-  return result.fix ? `${line}. Fix: ${result.fix}` : line;
+  // A detail that ends in "?" or "!" keeps it, without a period after it.
+  return result.fix ? `${line}${/[?!]$/.test(line) ? '' : '.'} Fix: ${result.fix}` : line;
 }
 
 /**
