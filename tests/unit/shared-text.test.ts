@@ -35,6 +35,13 @@ describe('event text', () => {
       }),
     ).toBe('✅ Done · 1,234 tokens · $0.0100');
     expect(
+      statusText('done', {
+        usage: { inputTokens: 1_000, outputTokens: 234, cacheReadTokens: 0, cacheWriteTokens: 0 },
+        costUsd: 0,
+        costUnknown: true,
+      }),
+    ).toBe('✅ Done · 1,234 tokens · cost unknown');
+    expect(
       toolLinesText([
         { tool: 'hf_jobs', args: { flavor: 'a10g' }, state: 'failed', output: 'quota\nexceeded', ok: false },
       ]),

@@ -143,6 +143,8 @@ describe('terminal event renderer', () => {
     const done: EventBody = { type: 'turn_complete', reason: 'done', usage, costUsd: 0.01234 };
     expect(render([{ type: 'ready' }, { type: 'processing', opType: 'user_input' }, done])).toBe('');
     expect(render([done], { verbose: true })).toBe('· 1,234 in · 56 out · $0.0123\n');
+    const unpriced: EventBody = { ...done, costUsd: 0, costUnknown: true };
+    expect(render([unpriced], { verbose: true })).toBe('· 1,234 in · 56 out · cost unknown\n');
   });
 
   it('ends an open streamed line at operation_complete; verbose names the outcome', () => {
