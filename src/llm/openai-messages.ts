@@ -76,23 +76,28 @@ function turnsOf(history: readonly ChatMessage[]): Turn[] {
 /**
  * Pairs every call with exactly one result placed right after its assistant message: a call
  * without a result gets an error result, and a result without its call (a crash, an undo or a
- * compaction cut between them) becomes user text. One bad pair would otherwise fail every later
- * request of the session with a 400.
+ * compaction cut between them) or a second result for one call becomes user text. That text waits
+ * until the open calls are answered: a user message between two `tool` messages of one assistant
+ * message is as fatal as a missing result. One bad pair would otherwise fail every later request
+ * of the session with a 400.
  */
 function pairCalls(turns: Turn[]): ChatCompletionMessageParam[] {
   const out: ChatCompletionMessageParam[] = [];
   let open: Map<string, boolean> | undefined; // ids of the last assistant's calls → answered?
-  const closeOpen = (): void => {
-    for (const [id, answered] of open ?? []) {
-      if (!answered) out.push(toolMessage(id, `${ERROR_PREFIX}${MISSING_TOOL_RESULT}`));
-    }
-    open = undefined;
-  };
+  let strays: string[] = []; // stray results seen while calls were open, as user text
   const pushUserText = (text: string): void => {
     const last = out.at(-1);
     if (last?.role === 'user' && typeof last.content === 'string')
       last.content = `${last.content}\n\n${text}`;
     else out.push({ role: 'user', content: text });
+  };
+  const closeOpen = (): void => {
+    for (const [id, answered] of open ?? []) {
+      if (!answered) out.push(toolMessage(id, `${ERROR_PREFIX}${MISSING_TOOL_RESULT}`));
+    }
+    open = undefined;
+    for (const text of strays) pushUserText(text);
+    strays = [];
   };
   for (const turn of turns) {
     if (turn.role === 'tool') {
@@ -102,7 +107,9 @@ function pairCalls(turns: Turn[]): ChatCompletionMessageParam[] {
         out.push(toolMessage(id, resultText(turn.message)));
       } else {
         const name = turn.message.name || 'tool';
-        pushUserText(`Result of the earlier ${name} call ${id}:\n${resultText(turn.message)}`);
+        const text = `Result of the earlier ${name} call ${id}:\n${resultText(turn.message)}`;
+        if (open === undefined) pushUserText(text);
+        else strays.push(text);
       }
       continue;
     }

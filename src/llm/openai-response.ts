@@ -80,10 +80,13 @@ export class ChatStreamAccumulator {
   private applyToolDelta(part: NonNullable<ChatCompletionChunk.Choice.Delta['tool_calls']>[number]): void {
     const index = this.indexOf(part);
     let call = this.calls.get(index);
+    // An id another call of this response already has is not taken: some servers (Xinference)
+    // give every call one id, and the journal, approvals and results are all keyed by it.
+    const freshId = part.id && ![...this.calls.values()].some((c) => c.id === part.id) ? part.id : '';
     if (call === undefined) {
-      call = { id: part.id || `call_gen${String(++generatedIds).padStart(6, '0')}`, name: '', json: '' };
+      call = { id: freshId || `call_gen${String(++generatedIds).padStart(6, '0')}`, name: '', json: '' };
       this.calls.set(index, call);
-    } else if (part.id && call.id.startsWith('call_gen')) call.id = part.id;
+    } else if (freshId && call.id.startsWith('call_gen')) call.id = freshId;
     const fn = part.function;
     if (fn?.name && call.name === '') call.name = fn.name;
     if (typeof fn?.arguments === 'string') call.json += fn.arguments;
