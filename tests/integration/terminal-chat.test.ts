@@ -129,9 +129,21 @@ describe('terminal chat over piped input', () => {
     const app = await startApp();
     const out = await chatWith(app, ['/frobnicate', 'x'.repeat(100_001), '/help']);
     expect(messageRequests(fake)).toHaveLength(0);
-    expect(out).toContain('Unknown command /frobnicate. Commands: /status /undo /compact /new /help /quit');
+    expect(out).toContain(
+      'Unknown command /frobnicate. Commands: /status /model /undo /compact /new /help /quit',
+    );
     expect(out).toContain('Not sent: the message has 100,001 characters; the limit is 100,000.');
     expect(out).toMatch(/\/undo +remove the last exchange/);
+  });
+
+  it('/model shows the model, refuses a name it cannot serve, and switches to one it can', async () => {
+    echo();
+    const app = await startApp();
+    const out = await chatWith(app, ['/model', '/model vertex/gemini-3', '/model claude-opus-5-5', 'hi']);
+    expect(out).toContain('Model: anthropic/claude-sonnet-5-5');
+    expect(out).toMatch(/Unknown model provider "vertex".*anthropic\/, hf\/ or openai\//);
+    expect(out).toContain('Model set to claude-opus-5-5 from the next message on.');
+    expect(messageRequests(fake).map((r) => r.model)).toEqual(['claude-opus-5-5']);
   });
 
   it('/new follows the replacement session; the model starts from an empty history', async () => {

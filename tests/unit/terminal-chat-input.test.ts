@@ -14,6 +14,12 @@ describe('chat input', () => {
     expect(parseChatInput('/status')).toEqual({ kind: 'command', command: 'status' });
     expect(parseChatInput('  /UNDO  ')).toEqual({ kind: 'command', command: 'undo' });
     expect(parseChatInput('/exit')).toEqual({ kind: 'command', command: 'quit' });
+    expect(parseChatInput('/model')).toEqual({ kind: 'command', command: 'model' });
+    expect(parseChatInput('/model  hf/moonshotai/Kimi-K2.6:groq ')).toEqual({
+      kind: 'command',
+      command: 'model',
+      argument: 'hf/moonshotai/Kimi-K2.6:groq',
+    });
     expect(parseChatInput('/frobnicate now')).toEqual({ kind: 'unknown_command', word: '/frobnicate' });
     // A path is a message, not a command.
     expect(parseChatInput('/data/train.csv is empty')).toEqual({
@@ -22,7 +28,7 @@ describe('chat input', () => {
     });
     expect(parseChatInput(' fine-tune it ')).toEqual({ kind: 'message', text: 'fine-tune it' });
     expect(unknownCommandLine('/x')).toBe(
-      'Unknown command /x. Commands: /status /undo /compact /new /help /quit',
+      'Unknown command /x. Commands: /status /model /undo /compact /new /help /quit',
     );
   });
 
