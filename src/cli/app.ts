@@ -20,6 +20,8 @@ import type {
 import { EventPump } from '../store/event-pump.js';
 import { AgentRuntime } from '../agent/agent-runtime.js';
 import type { AgentDeps } from '../agent/agent-deps.js';
+import { ToolCache } from '../tools/shared/tool-cache.js';
+import { PUBLIC_ENDPOINTS, type ServiceEndpoints, type ToolServices } from '../tools/tool-services.js';
 import { ModelResolver, type ModelEndpoints } from './model-resolver.js';
 import { CancelFlags } from '../queue/cancel-flags.js';
 import { DrainWorker } from '../queue/drain-worker.js';
@@ -52,6 +54,8 @@ export interface AppOptions {
   openai?: ModelEndpoints['openai'];
   /** Replaces the model provider for every model (the scripted LLM of tests and the benchmark). */
   llm?: LlmProvider;
+  /** Where the tools' services are (HF_ENDPOINT, GITHUB_API_URL, …); the public ones without tokens when absent. */
+  services?: ServiceEndpoints;
   /** Tools on top of the built-in ones. */
   extraTools?: readonly AnyToolSpec[];
   redact?: (text: string) => string;
@@ -75,6 +79,8 @@ export class App implements AgentGateway {
   readonly cancel: CancelFlags;
   readonly operations: OperationQueue;
   readonly registry: ToolRegistry;
+  /** What tools fetch and index, shared by every worker (`<prefix>:cache:*`). */
+  readonly toolCache: ToolCache;
   readonly metrics: Metrics;
   private readonly queue: Queue<DrainJobData>;
   private readonly subscriber: Redis;
@@ -102,7 +108,13 @@ export class App implements AgentGateway {
     // Without a listener BullMQ prints the queue's connection errors with console.error.
     this.queue.on('error', throttledErrorLog(options.logger, { queue: 'drain' }, 'queue error; retrying'));
     this.operations = new OperationQueue(this.redis, this.keys, this.queue, this.cancel);
-    this.registry = new ToolRegistry([...builtinTools(), ...(options.extraTools ?? [])]);
+    this.toolCache = new ToolCache(this.redis, this.keys.prefix, options.logger);
+    const services: ToolServices = {
+      ...(options.services ?? PUBLIC_ENDPOINTS),
+      cache: this.toolCache,
+      logger: options.logger,
+    };
+    this.registry = new ToolRegistry([...builtinTools(services), ...(options.extraTools ?? [])]);
     this.models = new ModelResolver({
       config,
       logger: options.logger,

@@ -10,6 +10,7 @@ import type { Metrics } from '../core/metrics.js';
 import { createRedactor } from '../core/redact.js';
 import { chooseModel } from '../config/model-choice.js';
 import { parseModelName } from '../llm/model-name.js';
+import { endpointsFrom } from '../tools/tool-services.js';
 import { App } from './app.js';
 import type { CliArguments } from './arguments.js';
 import { ensureRedis, type RedisEndpoint } from './local-redis.js';
@@ -85,6 +86,7 @@ export async function connectApp(
     },
     hfRouter: { token: settings.environment.HF_TOKEN, baseURL: settings.environment.HF_ROUTER_URL },
     openai: { apiKey: settings.environment.OPENAI_API_KEY, baseURL: settings.environment.OPENAI_BASE_URL },
+    services: endpointsFrom(settings.environment),
     redact: settings.redact,
     ...(metrics ? { metrics } : {}),
   });

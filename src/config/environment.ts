@@ -11,6 +11,16 @@ export const DEFAULT_HF_ENDPOINT = 'https://huggingface.co';
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 /** Hugging Face Inference Providers, OpenAI-compatible, with its `/v1`. */
 export const DEFAULT_HF_ROUTER_URL = 'https://router.huggingface.co/v1';
+/** The dataset viewer API. */
+export const DEFAULT_HF_DATASETS_SERVER_URL = 'https://datasets-server.huggingface.co';
+/** Semantic Scholar's Graph and Recommendations APIs (the host; the tools add `/graph/v1`, `/recommendations/v1`). */
+export const DEFAULT_SEMANTIC_SCHOLAR_API_URL = 'https://api.semanticscholar.org';
+/** arXiv, whose `/html/<id>` pages are the papers' HTML renderings. */
+export const DEFAULT_ARXIV_URL = 'https://arxiv.org';
+/** A keyless HTML search results page (DuckDuckGo's HTML endpoint), for `web_search`. */
+export const DEFAULT_WEB_SEARCH_URL = 'https://html.duckduckgo.com/html/';
+/** Exa's search API, used by `web_search` instead when EXA_API_KEY is set. */
+export const DEFAULT_EXA_API_URL = 'https://api.exa.ai';
 /** Discord's REST base, without a version (the client adds `/v10`). */
 export const DEFAULT_DISCORD_API_URL = 'https://discord.com/api';
 
@@ -38,6 +48,15 @@ const environmentSchema = z.object({
   OPENAI_BASE_URL: httpUrl.transform(withoutTrailingSlash).optional(),
   /** Optional: local servers need none. */
   OPENAI_API_KEY: z.string().optional(),
+  HF_DATASETS_SERVER_URL: httpUrl.transform(withoutTrailingSlash).default(DEFAULT_HF_DATASETS_SERVER_URL),
+  SEMANTIC_SCHOLAR_API_URL: httpUrl.transform(withoutTrailingSlash).default(DEFAULT_SEMANTIC_SCHOLAR_API_URL),
+  /** Optional: raises Semantic Scholar's rate limit. */
+  SEMANTIC_SCHOLAR_API_KEY: z.string().optional(),
+  ARXIV_URL: httpUrl.transform(withoutTrailingSlash).default(DEFAULT_ARXIV_URL),
+  WEB_SEARCH_URL: httpUrl.default(DEFAULT_WEB_SEARCH_URL),
+  /** Set → `web_search` uses Exa's API instead of the keyless page. */
+  EXA_API_KEY: z.string().optional(),
+  EXA_API_URL: httpUrl.transform(withoutTrailingSlash).default(DEFAULT_EXA_API_URL),
   GITHUB_TOKEN: z.string().optional(),
   GITHUB_API_URL: httpUrl.transform(withoutTrailingSlash).default(DEFAULT_GITHUB_API_URL),
   SLACK_BOT_TOKEN: z.string().optional(),
@@ -77,6 +96,8 @@ export const SECRET_VARIABLES = [
   'ANTHROPIC_API_KEY',
   'HF_TOKEN',
   'OPENAI_API_KEY',
+  'SEMANTIC_SCHOLAR_API_KEY',
+  'EXA_API_KEY',
   'GITHUB_TOKEN',
   'SLACK_BOT_TOKEN',
   'SLACK_APP_TOKEN',
