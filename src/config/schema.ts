@@ -93,6 +93,11 @@ export const configSchema = z.strictObject({
       commandGuild: z.string().default(''),
     })
     .prefault({}),
+  /**
+   * Where Agent Skills come from: `github:owner/repo[@ref][/path]`, `hf:owner/repo` or a local folder
+   * (relative to the project root unless absolute).
+   */
+  skills: z.array(z.string().min(1)).default(['github:huggingface/skills']),
   mcpServers: z.record(z.string(), z.unknown()).default({}),
 });
 

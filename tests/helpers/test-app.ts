@@ -13,6 +13,8 @@ export function testConfig(overrides: Record<string, unknown> = {}): Config {
     model: 'anthropic/claude-sonnet-5-5',
     redis: { prefix: `t${randomUUID().slice(0, 8)}` },
     worker: { concurrency: 10, lockMs: 1_000, stalledIntervalMs: 500 },
+    // No skill source by default: tests never reach GitHub.
+    skills: [],
     ...overrides,
   });
 }
