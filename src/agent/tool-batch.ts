@@ -2,6 +2,7 @@ import type { ApprovalDecision } from '../core/operations.js';
 import type { ToolCall, ToolMessage } from '../core/messages.js';
 import type { ToolState } from '../core/events.js';
 import type { PendingCall } from '../store/tool-call-store.js';
+import type { SubAgentModel } from '../core/tool-spec.js';
 import { emitEvent, type AgentDeps } from './agent-deps.js';
 import { approvalReason, type ApprovalSettings } from './approval-policy.js';
 import { checkCall, executeCall } from './tool-executor.js';
@@ -21,6 +22,8 @@ export interface BatchInput {
   decisions: ReadonlyMap<string, ApprovalDecision>;
   approval: ApprovalSettings;
   signal: AbortSignal;
+  /** The turn's model, lent to tools that run a sub-agent. */
+  model?: SubAgentModel;
 }
 
 /**
@@ -58,7 +61,7 @@ export async function settleToolCalls(
 
   // Start every runnable call now; record results strictly in the original order.
   const running = plans.map((plan) =>
-    plan.kind === 'run' ? executeCall(deps, sessionId, plan.checked, input.signal) : undefined,
+    plan.kind === 'run' ? executeCall(deps, sessionId, plan.checked, input.signal, input.model) : undefined,
   );
   // A later call failing (Redis down) while an earlier one is awaited must not crash the process.
   for (const promise of running) promise?.catch(() => undefined);

@@ -1,5 +1,5 @@
 import type { ToolCall, ToolMessage } from '../core/messages.js';
-import type { AnyToolSpec } from '../core/tool-spec.js';
+import type { AnyToolSpec, SubAgentModel } from '../core/tool-spec.js';
 import { emitEvent, type AgentDeps } from './agent-deps.js';
 
 /** Longest tool output kept in the history; the rest is cut with a note (the model can page). */
@@ -44,6 +44,7 @@ export async function executeCall(
   sessionId: string,
   checked: Extract<CheckedCall, { ok: true }>,
   signal: AbortSignal,
+  model?: SubAgentModel,
 ): Promise<ToolMessage> {
   const { call, spec, args } = checked;
   const base = { role: 'tool' as const, toolCallId: call.id, name: call.name };
@@ -61,6 +62,7 @@ export async function executeCall(
       toolCallId: call.id,
       signal,
       state: deps.toolState(sessionId),
+      ...(model ? { model } : {}),
       log: async (line) => {
         await emitEvent(deps, sessionId, {
           type: 'tool_log',

@@ -2,6 +2,7 @@ import type { ApprovalDecision } from '../core/operations.js';
 import type { ChatMessage } from '../core/messages.js';
 import type { OperationOutcome, Usage } from '../core/events.js';
 import { ContextWindowExceededError, InterruptedError } from '../core/errors.js';
+import type { SubAgentModel } from '../core/tool-spec.js';
 import type { SessionRecord } from '../store/session-store.js';
 import { openTodos } from '../tools/plan-tool.js';
 import { emitEvent, type AgentDeps, type ResolvedModel } from './agent-deps.js';
@@ -55,6 +56,7 @@ export async function runTurn(deps: AgentDeps, turn: Turn): Promise<TurnOutcome>
         decisions: turn.decisions,
         approval: approvalSettings(deps, turn.session),
         signal: AbortSignal.any([turn.cancel, turn.stop]),
+        model: subAgentModel(deps, turn),
       });
       turn.history.push(...recorded);
       if (waiting.length > 0) {
@@ -176,17 +178,44 @@ async function callModel(deps: AgentDeps, turn: Turn) {
 async function recordUsage(deps: AgentDeps, turn: Turn, usage: Usage): Promise<void> {
   const cost = turn.model.costOf(usage);
   deps.metrics.llmCall(turn.session.model, 'ok', usage, cost);
-  turn.usage = {
-    inputTokens: turn.usage.inputTokens + usage.inputTokens,
-    outputTokens: turn.usage.outputTokens + usage.outputTokens,
-    cacheReadTokens: turn.usage.cacheReadTokens + usage.cacheReadTokens,
-    cacheWriteTokens: turn.usage.cacheWriteTokens + usage.cacheWriteTokens,
-  };
+  turn.usage = addUsage(turn.usage, usage);
   if (cost === undefined) turn.costUnknown = true;
   else turn.costUsd += cost;
   turn.session.contextTokens =
     usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens;
   await deps.sessions.addUsage(turn.session.id, usage, cost);
+}
+
+/**
+ * The turn's model for a sub-agent: its calls count toward the turn's and the session's spend, but
+ * not toward the prompt size compaction watches (the sub-agent's context is its own).
+ */
+function subAgentModel(deps: AgentDeps, turn: Turn): SubAgentModel {
+  return {
+    complete: async (request, signal) => {
+      const response = await turn.model.provider.complete(
+        { ...request, model: turn.model.modelId },
+        () => undefined,
+        signal,
+      );
+      const cost = turn.model.costOf(response.usage);
+      deps.metrics.llmCall(turn.session.model, 'ok', response.usage, cost);
+      turn.usage = addUsage(turn.usage, response.usage);
+      if (cost === undefined) turn.costUnknown = true;
+      else turn.costUsd += cost;
+      await deps.sessions.addSpend(turn.session.id, response.usage, cost);
+      return response;
+    },
+  };
+}
+
+function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
+  };
 }
 
 function shouldCompact(deps: AgentDeps, turn: Turn): boolean {

@@ -114,7 +114,10 @@ export class App implements AgentGateway {
       cache: this.toolCache,
       logger: options.logger,
     };
-    this.registry = new ToolRegistry([...builtinTools(services), ...(options.extraTools ?? [])]);
+    this.registry = new ToolRegistry([
+      ...builtinTools(services, config, () => this.registry.all()),
+      ...(options.extraTools ?? []),
+    ]);
     this.models = new ModelResolver({
       config,
       logger: options.logger,

@@ -93,6 +93,14 @@ export const configSchema = z.strictObject({
       commandGuild: z.string().default(''),
     })
     .prefault({}),
+  /** The `research` sub-agent's limits: LLM calls, tokens (in + out) and one call's deadline. */
+  research: z
+    .strictObject({
+      maxIterations: z.number().int().min(1).max(200).default(60),
+      tokenBudget: z.number().int().min(1_000).default(400_000),
+      callTimeoutMs: z.number().int().min(1_000).default(180_000),
+    })
+    .prefault({}),
   /**
    * Where Agent Skills come from: `github:owner/repo[@ref][/path]`, `hf:owner/repo` or a local folder
    * (relative to the project root unless absolute).

@@ -1,5 +1,14 @@
 import type { z } from 'zod';
 import type { EventBody } from './events.js';
+import type { LlmRequest, LlmResponse } from './llm-provider.js';
+
+/**
+ * The session's model, for a tool that runs a sub-agent (`research`): each call's tokens and cost
+ * are added to the session's spend, so a sub-agent never spends unseen.
+ */
+export interface SubAgentModel {
+  complete(request: Omit<LlmRequest, 'model'>, signal: AbortSignal): Promise<LlmResponse>;
+}
 
 /** What a tool handler may use while it runs. */
 export interface ToolContext {
@@ -13,6 +22,8 @@ export interface ToolContext {
   emit(event: EventBody): Promise<void>;
   /** Per-session scratch state that survives across calls and workers (JSON-serialisable). */
   state: ToolStateStore;
+  /** The session's model, when the call runs inside a turn (absent in tests that run a tool alone). */
+  model?: SubAgentModel;
 }
 
 export interface ToolStateStore {
@@ -39,6 +50,11 @@ export interface ToolSpec<Schema extends z.ZodType = z.ZodType> {
   description: string;
   parameters: Schema;
   sideEffects: boolean;
+  /**
+   * What the `research` sub-agent may use: `true` for a tool that only reads, or the operations
+   * (`args.operation`) that only read. Absent: the tool's name in research's own list decides.
+   */
+  readOnly?: true | readonly string[];
   /** Returns a short reason when the call must wait for a human, or `undefined` when it may run. */
   needsApproval(args: z.infer<Schema>, ctx: ApprovalContext): string | undefined;
   execute(args: z.infer<Schema>, ctx: ToolContext): Promise<ToolResult>;

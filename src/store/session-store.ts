@@ -124,6 +124,18 @@ export class SessionStore {
     await this.writes.exec([['hset', this.keys.session(id).session, ...pairs]]);
   }
 
+  /** Adds a sub-agent call's usage and cost, leaving the session's prompt size alone. */
+  async addSpend(id: string, usage: Usage, costUsd: number | undefined): Promise<void> {
+    const key = this.keys.session(id).session;
+    await this.writes.exec([
+      costUsd === undefined ? ['hset', key, 'costUnknown', '1'] : ['hincrbyfloat', key, 'costUsd', costUsd],
+      ['hincrby', key, 'inputTokens', usage.inputTokens],
+      ['hincrby', key, 'outputTokens', usage.outputTokens],
+      ['hincrby', key, 'cacheReadTokens', usage.cacheReadTokens],
+      ['hincrby', key, 'cacheWriteTokens', usage.cacheWriteTokens],
+    ]);
+  }
+
   /**
    * Adds one LLM call's usage and cost (undefined: the price is unknown, which the session then
    * remembers), and records its prompt size for compaction.

@@ -21,6 +21,11 @@ export class ToolRegistry {
     return this.specs.get(name);
   }
 
+  /** Every registered spec, in registration order. */
+  all(): AnyToolSpec[] {
+    return [...this.specs.values()];
+  }
+
   names(): string[] {
     return [...this.specs.keys()];
   }
