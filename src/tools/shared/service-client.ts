@@ -1,4 +1,5 @@
 import ky, { HTTPError, TimeoutError, type Options } from 'ky';
+import { retryAfterMsOf } from '../../llm/http-retry.js';
 import { ServiceError } from './service-error.js';
 
 /**
@@ -59,6 +60,12 @@ export async function callService(
         afterStatusCodes: [429, 503],
         maxRetryAfter: MAX_RETRY_AFTER_MS,
         backoffLimit: 2_000,
+        // ky's maxRetryAfter only caps the wait; a server asking for longer gets its error at once.
+        shouldRetry: ({ error }) => {
+          if (!(error instanceof HTTPError)) return undefined;
+          const wait = retryAfterMsOf(error.response.headers);
+          return wait !== undefined && wait > MAX_RETRY_AFTER_MS ? false : undefined;
+        },
       },
     });
   } catch (err) {
