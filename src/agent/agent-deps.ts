@@ -27,6 +27,8 @@ export interface ResolvedModel {
 export interface AgentDeps {
   config: Config;
   systemPrompt: string;
+  /** What is added to the system prompt at the start of each turn (the skills section). */
+  systemPromptExtras?: () => Promise<string>;
   sessions: SessionStore;
   history: HistoryStore;
   events: EventStore;

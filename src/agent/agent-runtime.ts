@@ -213,6 +213,7 @@ export class AgentRuntime implements OperationHandler {
       session,
       history,
       model: await deps.resolveModel(session.model),
+      system: await systemPromptOf(deps),
       cancel,
       stop,
       decisions,
@@ -221,4 +222,13 @@ export class AgentRuntime implements OperationHandler {
       costUnknown: false,
     };
   }
+}
+
+/** The configured prompt plus what is added per turn; a failing extra never fails the turn. */
+async function systemPromptOf(deps: AgentDeps): Promise<string> {
+  const extras = await deps.systemPromptExtras?.().catch((err: unknown) => {
+    deps.logger.warn({ err }, 'system prompt extras failed; the turn runs without them');
+    return '';
+  });
+  return extras ? `${deps.systemPrompt}\n\n${extras}` : deps.systemPrompt;
 }

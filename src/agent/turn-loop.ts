@@ -20,6 +20,8 @@ export interface Turn {
   session: SessionRecord;
   history: ChatMessage[];
   model: ResolvedModel;
+  /** The system prompt of this turn: the configured one plus the skills section. */
+  system: string;
   /** The user's interrupt. */
   cancel: AbortSignal;
   /** Worker shutdown or a lost session lock: stop at a safe point and let another worker resume. */
@@ -141,7 +143,7 @@ async function callModel(deps: AgentDeps, turn: Turn) {
       const response = await turn.model.provider.complete(
         {
           model: turn.model.modelId,
-          system: deps.systemPrompt,
+          system: turn.system,
           messages: turn.history,
           tools: deps.registry.definitions(),
           maxTokens: deps.config.maxOutputTokens,

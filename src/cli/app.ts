@@ -20,6 +20,7 @@ import type {
 import { EventPump } from '../store/event-pump.js';
 import { AgentRuntime } from '../agent/agent-runtime.js';
 import type { AgentDeps } from '../agent/agent-deps.js';
+import { SkillCatalog } from '../skills/index.js';
 import { ToolCache } from '../tools/shared/tool-cache.js';
 import { PUBLIC_ENDPOINTS, type ServiceEndpoints, type ToolServices } from '../tools/tool-services.js';
 import { ModelResolver, type ModelEndpoints } from './model-resolver.js';
@@ -54,6 +55,8 @@ export interface AppOptions {
   openai?: ModelEndpoints['openai'];
   /** Replaces the model provider for every model (the scripted LLM of tests and the benchmark). */
   llm?: LlmProvider;
+  /** Where relative skill folders are found (the project root). */
+  projectRoot?: string;
   /** Where the tools' services are (HF_ENDPOINT, GITHUB_API_URL, …); the public ones without tokens when absent. */
   services?: ServiceEndpoints;
   /** Tools on top of the built-in ones. */
@@ -81,6 +84,8 @@ export class App implements AgentGateway {
   readonly registry: ToolRegistry;
   /** What tools fetch and index, shared by every worker (`<prefix>:cache:*`). */
   readonly toolCache: ToolCache;
+  /** The Agent Skills of config `skills`: a prompt section per turn and `load_skill`. */
+  readonly skills: SkillCatalog;
   readonly metrics: Metrics;
   private readonly queue: Queue<DrainJobData>;
   private readonly subscriber: Redis;
@@ -114,8 +119,13 @@ export class App implements AgentGateway {
       cache: this.toolCache,
       logger: options.logger,
     };
+    this.skills = new SkillCatalog({
+      sources: config.skills,
+      services,
+      ...(options.projectRoot ? { projectRoot: options.projectRoot } : {}),
+    });
     this.registry = new ToolRegistry([
-      ...builtinTools(services, config, () => this.registry.all()),
+      ...builtinTools(services, config, () => this.registry.all(), this.skills),
       ...(options.extraTools ?? []),
     ]);
     this.models = new ModelResolver({
@@ -258,6 +268,8 @@ export class App implements AgentGateway {
   async startWorkers(overrides: { concurrency?: number } = {}): Promise<void> {
     if (this.worker) return;
     const { config, logger } = this.options;
+    // Warm the skills (fetched once, then cached) so the first turn does not wait for them.
+    void this.skills.load();
     this.locks = new SessionLocks(this.redis, this.keys, config.worker.lockMs);
     this.worker = new DrainWorker({
       redisUrl: this.options.redisUrl,
@@ -284,6 +296,7 @@ export class App implements AgentGateway {
     return {
       config: this.options.config,
       systemPrompt: this.options.systemPrompt,
+      systemPromptExtras: () => this.skills.promptSection(),
       sessions: this.sessions,
       history: this.history,
       events: this.events,

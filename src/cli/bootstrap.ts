@@ -87,6 +87,7 @@ export async function connectApp(
     hfRouter: { token: settings.environment.HF_TOKEN, baseURL: settings.environment.HF_ROUTER_URL },
     openai: { apiKey: settings.environment.OPENAI_API_KEY, baseURL: settings.environment.OPENAI_BASE_URL },
     services: endpointsFrom(settings.environment),
+    projectRoot: settings.root,
     redact: settings.redact,
     ...(metrics ? { metrics } : {}),
   });

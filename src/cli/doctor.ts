@@ -7,6 +7,7 @@ import { discordCheck } from './doctor/discord-check.js';
 import { gitHubCheck, huggingFaceCheck } from './doctor/hub-checks.js';
 import { modelCheck } from './doctor/model-check.js';
 import { redisCheck } from './doctor/redis-check.js';
+import { skillsCheck } from './doctor/skills-check.js';
 import { slackCheck } from './doctor/slack-check.js';
 
 /** Options of {@link runDoctor}. */
@@ -50,6 +51,7 @@ export async function runDoctor(
         discordCheck(env, timeoutMs),
         huggingFaceCheck(env),
         gitHubCheck(env),
+        skillsCheck(settings, timeoutMs),
       ],
       timeoutMs,
     ),

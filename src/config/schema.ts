@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { skillSourceProblem } from '../skills/skill-source.js';
 
 const modelName = /^[a-z0-9-]+\/[\w.:/-]+$/;
 const MODEL_NAME_MESSAGE =
@@ -105,7 +106,17 @@ export const configSchema = z.strictObject({
    * Where Agent Skills come from: `github:owner/repo[@ref][/path]`, `hf:owner/repo` or a local folder
    * (relative to the project root unless absolute).
    */
-  skills: z.array(z.string().min(1)).default(['github:huggingface/skills']),
+  skills: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .superRefine((source, ctx) => {
+          const problem = skillSourceProblem(source);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+    )
+    .default(['github:huggingface/skills/skills']),
   mcpServers: z.record(z.string(), z.unknown()).default({}),
 });
 

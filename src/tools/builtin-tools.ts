@@ -1,6 +1,13 @@
 import type { Config } from '../config/schema.js';
 import type { AnyToolSpec } from '../core/tool-spec.js';
+import type { SkillCatalog } from '../skills/index.js';
+import { datasetsTools } from './datasets/index.js';
+import { docsTools } from './docs/index.js';
+import { githubTools } from './github/index.js';
+import { papersTools } from './papers/index.js';
 import { planTool } from './plan-tool.js';
+import { reposTools } from './repos/index.js';
+import { webTools } from './web/index.js';
 import { researchTool } from './research/research-tool.js';
 import type { ToolServices } from './tool-services.js';
 
@@ -13,6 +20,17 @@ export function builtinTools(
   services: ToolServices,
   config: Pick<Config, 'research'>,
   allTools: () => readonly AnyToolSpec[],
+  skills: SkillCatalog,
 ): AnyToolSpec[] {
-  return [planTool, researchTool(allTools, config.research)];
+  return [
+    planTool,
+    researchTool(allTools, config.research),
+    ...docsTools(services),
+    ...papersTools(services),
+    ...datasetsTools(services),
+    ...reposTools(services),
+    ...githubTools(services),
+    ...webTools(services),
+    skills.tool(),
+  ];
 }

@@ -9,6 +9,12 @@ import { fileURLToPath } from 'node:url';
 const TSX = import.meta.resolve('tsx');
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
+/**
+ * What every child gets unless a test sets it: the default skill source (GitHub) points at a closed
+ * port, so no test reaches the internet; the skill is then skipped at once, as with any dead source.
+ */
+export const HERMETIC: Record<string, string> = { GITHUB_API_URL: 'http://127.0.0.1:9' };
+
 /** A working directory without a `.env`, so only the test's variables reach the child. */
 export function cliWorkDir(): string {
   return mkdtempSync(join(tmpdir(), 'mlib-cli-'));
@@ -23,7 +29,7 @@ function start(
   const imports = preload.flatMap((path) => ['--import', path]);
   return spawn(process.execPath, ['--import', TSX, ...imports, MAIN, ...args], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: cwd, LOG_LEVEL: 'warn', ...HERMETIC, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

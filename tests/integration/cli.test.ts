@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/fake-anthropic.js';
+import { HERMETIC } from '../helpers/cli-process.js';
 import { REDIS_URL } from '../helpers/test-app.js';
 
 const TSX = import.meta.resolve('tsx');
@@ -18,7 +19,7 @@ function cli(args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: dir, REDIS_URL, LOG_LEVEL: 'warn', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: dir, REDIS_URL, LOG_LEVEL: 'warn', ...HERMETIC, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerOf, startFakeOpenAi, type FakeOpenAi } from '../fakes/fake-openai.js';
-import { cliWorkDir } from '../helpers/cli-process.js';
+import { HERMETIC, cliWorkDir } from '../helpers/cli-process.js';
 import { chatRequests } from '../helpers/openai-requests.js';
 import { REDIS_URL } from '../helpers/test-app.js';
 
@@ -46,6 +46,7 @@ async function cli(args: string[], env: Record<string, string>, input = '') {
       REDIS_URL,
       LOG_LEVEL: 'warn',
       ML_INTERN_CONFIG: config,
+      ...HERMETIC,
       ...env,
     },
     stdio: ['pipe', 'pipe', 'pipe'],

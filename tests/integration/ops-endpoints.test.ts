@@ -51,6 +51,7 @@ function workDir(): { cwd: string; config: string; prefix: string } {
     model: MODEL,
     redis: { prefix },
     worker: { concurrency: 2, lockMs: 1_000, stalledIntervalMs: 500 },
+    skills: [],
   };
   writeFileSync(config, JSON.stringify(body));
   return { cwd, config, prefix };

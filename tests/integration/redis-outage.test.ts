@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
+import { HERMETIC } from '../helpers/cli-process.js';
 
 /** Append-only, fsync on every write: a restart loses nothing that was acknowledged. */
 const APPEND_ONLY = ['--appendonly', 'yes', '--appendfsync', 'always', '--save', ''];
@@ -38,6 +39,7 @@ function startWorker(redisUrl: string) {
       PATH: process.env.PATH ?? '',
       HOME: dir,
       REDIS_URL: redisUrl,
+      ...HERMETIC,
       ANTHROPIC_API_KEY: 'sk-ant-test-outage-key-000000',
       LOG_LEVEL: 'info',
     },

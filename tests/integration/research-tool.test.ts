@@ -90,7 +90,11 @@ describe('research', () => {
     // The sub-agent has its own context and sees only the read-only tools.
     const sub = requests[1] as unknown as { system: Array<{ text: string }>; tools: Array<{ name: string }> };
     expect(sub.system[0]?.text).toContain('research assistant');
-    expect(sub.tools.map((t) => t.name).sort()).toEqual(['probe_read', 'probe_write']);
+    const subTools = sub.tools.map((t) => t.name);
+    expect(subTools).toEqual(
+      expect.arrayContaining(['probe_read', 'probe_write', 'explore_hf_docs', 'hf_papers']),
+    );
+    for (const hidden of ['launch_job', 'research', 'plan_tool']) expect(subTools).not.toContain(hidden);
     const subResults = toolResults(requests[2]);
     expect(subResults[0]).toBe('note about lora: use lr 2e-4');
     expect(subResults[1]).toMatch(
@@ -115,6 +119,33 @@ describe('research', () => {
     };
     expect(done.usage.inputTokens).toBeGreaterThanOrEqual(3_000);
     expect(done.costUsd).toBeGreaterThan((3_000 * 2) / 1e6);
+  });
+
+  it('refuses the writing operations of the real Hub tools, without a request to the Hub', async () => {
+    fake.enqueue(
+      { toolCalls: [{ name: 'research', input: { task: 'publish the notes' } }] },
+      {
+        toolCalls: [
+          {
+            name: 'hf_repo_files',
+            input: { operation: 'upload', repo_id: 'me/notes', path: 'a.md', content: 'x' },
+          },
+          { name: 'hf_repo_git', input: { operation: 'merge_pr', repo_id: 'me/notes', pr_num: 1 } },
+        ],
+      },
+      { text: 'REPORT: could not publish; the main agent must.' },
+      { text: 'ok' },
+    );
+    app = await startFakeApp(fake);
+    const sessionId = await app.startSession({ owner: 'u1', platform: 'terminal' });
+    await app.operations.submit(sessionId, { type: 'user_input', text: 'go' }, 'u1');
+    const { events } = await waitForEvent(app, sessionId, (e) => e.type === 'operation_complete');
+    expect(events.some((e) => e.type === 'approval_required')).toBe(false);
+    const results = toolResults(messageRequests(fake)[2]);
+    expect(results[0]).toMatch(/^Refused: research may only use hf_repo_files to list, read; "upload"/);
+    expect(results[1]).toMatch(
+      /^Refused: research may only use hf_repo_git to list_refs, list_prs, get_pr; "merge_pr"/,
+    );
   });
 
   it('stops at its iteration cap and writes the report without tools', async () => {

@@ -56,7 +56,10 @@ describe('the tools’ service client', () => {
     await expect(
       callServiceJson(SERVICE, `${server.url}/missing`, { token: 'tok_secret_123' }),
     ).rejects.toThrow('Not found on the test service (404): Repository not found. Check the id.');
-    const err = await callServiceJson(SERVICE, `${server.url}/private`, { token: 'tok_secret_123' }).catch(
+    const err: Error = await callServiceJson(SERVICE, `${server.url}/private`, {
+      token: 'tok_secret_123',
+    }).then(
+      () => new Error('no error'),
       (e: unknown) => e as Error,
     );
     expect(err.message).toBe(
@@ -67,7 +70,7 @@ describe('the tools’ service client', () => {
 
   it('a hung service, a closed port and a body that is not JSON each get a short message', async () => {
     await expect(callServiceJson(SERVICE, `${server.url}/hang`, { timeoutMs: 300 })).rejects.toThrow(
-      'the test service did not answer within 0 s; try again, or ask for less.',
+      'the test service did not answer within 0.3 s; try again, or ask for less.',
     );
     const closed = `http://127.0.0.1:${await freePort()}/x`;
     await expect(callServiceJson(SERVICE, closed)).rejects.toThrow(

@@ -53,7 +53,7 @@ beforeAll(async () => {
   llm.setDefault(() => ({ text: 'after the storm' }));
   const dir = mkdtempSync(join(tmpdir(), 'mlib-fuzz-'));
   const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ redis: { prefix } }));
+  writeFileSync(config, JSON.stringify({ redis: { prefix }, skills: [] }));
   port = await freePort();
   child = spawn(process.execPath, ['--import', TSX, MAIN, 'start'], {
     cwd: ROOT,

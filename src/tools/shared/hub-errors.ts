@@ -19,7 +19,12 @@ export const HUB_SERVICE = {
 export function hubServiceError(err: unknown, what: string): ServiceError {
   if (err instanceof ServiceError) return err;
   if (err instanceof HubApiError) {
-    const said = err.message ? `: ${err.message.replace(/\s+/g, ' ').slice(0, 200)}` : '';
+    const said = err.message
+      ? `: ${err.message
+          .replace(/\s+/g, ' ')
+          .slice(0, 200)
+          .replace(/[.\s]+$/, '')}`
+      : '';
     const status = err.statusCode;
     const hint =
       status === 401

@@ -99,7 +99,7 @@ async function toServiceError(
   if (signal?.aborted) return new ServiceError('Stopped: the turn was interrupted.', { cause: err });
   if (err instanceof TimeoutError) {
     return new ServiceError(
-      `${service.label} did not answer within ${Math.round(timeoutMs / 1000)} s; try again, or ask for less.`,
+      `${service.label} did not answer within ${seconds(timeoutMs)} s; try again, or ask for less.`,
       { cause: err },
     );
   }
@@ -111,7 +111,8 @@ async function toServiceError(
 async function httpError(service: ServiceInfo, err: HTTPError): Promise<ServiceError> {
   const status = err.response.status;
   const detail = await serverWords(err.response);
-  const said = detail ? `: ${detail}` : '';
+  // The server's sentence, without its final period: the hint that follows adds its own.
+  const said = detail ? `: ${detail.replace(/[.\s]+$/, '')}` : '';
   const options = { status, cause: err };
   switch (status) {
     case 401:
@@ -183,4 +184,9 @@ function causeCode(err: Error): string | undefined {
     cause = cause.cause;
   }
   return undefined;
+}
+
+/** `0.3`, `12`: tenths under a second, whole seconds above. */
+function seconds(ms: number): string {
+  return ms < 1_000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000));
 }
