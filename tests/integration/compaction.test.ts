@@ -14,16 +14,19 @@ afterEach(async () => {
   await fake.close();
 });
 
-/** A small window so a few messages cross the 90% threshold. */
-const smallWindow = () => testConfig({ contextWindowTokens: 4_000, compactionKeepRecent: 2 });
+/**
+ * A small window so a few messages cross the 90% threshold (20,000 tokens: the session's tool
+ * definitions alone take about a quarter of it).
+ */
+const smallWindow = () => testConfig({ contextWindowTokens: 20_000, compactionKeepRecent: 2 });
 
 describe('compaction', () => {
   it('summarises the middle when the prompt reaches the threshold, keeping the first message and the tail', async () => {
     app = await startFakeApp(fake, { config: smallWindow() });
     const sessionId = await app.startSession({ owner: 'u', platform: 'terminal' });
-    // The last answer reports a 3,900-token prompt: over 90% of 4,000.
-    fake.enqueue({ text: 'a', usage: { input_tokens: 100 } }, { text: 'b', usage: { input_tokens: 200 } });
-    fake.enqueue({ text: 'c', usage: { input_tokens: 3_900 } });
+    // The last answer reports a 19,500-token prompt: over 90% of 20,000.
+    fake.enqueue({ text: 'a', usage: { input_tokens: 500 } }, { text: 'b', usage: { input_tokens: 1_000 } });
+    fake.enqueue({ text: 'c', usage: { input_tokens: 19_500 } });
     for (const q of ['first question', 'second', 'third'])
       await app.submit(sessionId, { type: 'user_input', text: q });
     fake.enqueue({ text: 'SUMMARY: user asked three things.' }, { text: 'final answer' });
@@ -31,7 +34,7 @@ describe('compaction', () => {
     const { events } = await waitForEvent(app, sessionId, (e) => e.type === 'compacted');
     const compacted = events.at(-1);
     if (compacted?.type !== 'compacted') throw new Error('expected a compacted event');
-    expect(compacted.oldTokens).toBeGreaterThanOrEqual(3_900);
+    expect(compacted.oldTokens).toBeGreaterThanOrEqual(19_500);
     expect(compacted.newTokens).toBeLessThan(compacted.oldTokens);
     await waitForEvent(app, sessionId, (e) => e.type === 'turn_complete' && e.seq > compacted.seq);
 
@@ -66,10 +69,10 @@ describe('compaction', () => {
   it('ends the session with a clear error when even the compacted history is too large', async () => {
     app = await startFakeApp(fake, { config: smallWindow() });
     const sessionId = await app.startSession({ owner: 'u', platform: 'terminal' });
-    fake.enqueue({ text: 'ok', usage: { input_tokens: 3_950 } }, { text: 'summary' });
+    fake.enqueue({ text: 'ok', usage: { input_tokens: 19_750 } }, { text: 'summary' });
     await app.submit(sessionId, { type: 'user_input', text: 'hi' });
     // A single message bigger than the whole window stays in the verbatim tail.
-    await app.submit(sessionId, { type: 'user_input', text: 'x'.repeat(20_000) });
+    await app.submit(sessionId, { type: 'user_input', text: 'x'.repeat(100_000) });
     const { events } = await waitForEvent(app, sessionId, (e) => e.type === 'error');
     expect(events.at(-1)).toMatchObject({ type: 'error', code: 'context_too_large' });
     expect(events.map((e) => e.type)).toContain('compacted');

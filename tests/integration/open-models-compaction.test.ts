@@ -26,7 +26,7 @@ async function startApp(): Promise<{ app: App; sessionId: string }> {
   app = await startOpenModelApp(
     { openai: fake },
     {
-      config: testConfig({ model: 'openai/qwen3-8b', contextWindowTokens: 4_000, compactionKeepRecent: 2 }),
+      config: testConfig({ model: 'openai/qwen3-8b', contextWindowTokens: 20_000, compactionKeepRecent: 2 }),
       tools: [echoTool],
     },
   );
@@ -78,7 +78,7 @@ describe('compaction with openai/<model>', () => {
     );
     let { lastId } = await ask(sessionId, 'first question');
     ({ lastId } = await ask(sessionId, 'second', lastId));
-    // Two calls whose reply reports 3,900 prompt tokens (over 90% of 4,000): the turn compacts
+    // Two calls whose reply reports 19,500 prompt tokens (over 90% of 20,000): the turn compacts
     // after running them, before its next request, with the calls and results as the tail.
     fake.enqueue(
       {
@@ -87,7 +87,7 @@ describe('compaction with openai/<model>', () => {
           { name: 'echo', input: { text: 'one' } },
           { name: 'echo', input: { text: 'two' } },
         ],
-        usage: { prompt_tokens: 3_900, completion_tokens: 20 },
+        usage: { prompt_tokens: 19_500, completion_tokens: 20 },
       },
       { text: 'SUMMARY: the user asked for echoes.' },
       { text: 'final answer' },
@@ -95,7 +95,7 @@ describe('compaction with openai/<model>', () => {
     const { events } = await ask(sessionId, 'third', lastId);
 
     const compacted = compactedOf(events);
-    expect(compacted.oldTokens).toBeGreaterThanOrEqual(3_900);
+    expect(compacted.oldTokens).toBeGreaterThanOrEqual(19_500);
     expect(compacted.newTokens).toBeLessThan(compacted.oldTokens);
     expect(events.filter((e) => e.type === 'tool_output')).toHaveLength(2);
     expect(events.find((e) => e.type === 'turn_complete')).toBeDefined();
