@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { costEstimateSchema } from '../../src/core/events.js';
 import type { ApprovalDecision } from '../../src/core/operations.js';
 import type { AdapterStateStore } from '../../src/core/agent-gateway.js';
 
@@ -8,6 +9,7 @@ export const cardCallSchema = z.object({
   tool: z.string(),
   args: z.record(z.string(), z.unknown()),
   reason: z.string().optional(),
+  estimate: costEstimateSchema.optional(),
 });
 export type CardCall = z.infer<typeof cardCallSchema>;
 

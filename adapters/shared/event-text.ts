@@ -1,6 +1,7 @@
 import type { AgentEvent, OperationOutcome, Todo, ToolState, Usage } from '../../src/core/events.js';
 import type { CardCall, CardDecision } from './approval-decisions.js';
 import { costText } from './cost-text.js';
+import type { CostEstimate } from '../../src/core/events.js';
 
 /**
  * What to show for which event, platform-neutral: the words and emoji of status lines, tool
@@ -115,7 +116,8 @@ export function callSummaryText(call: CardCall, style: TextStyle, maxCode = 1_50
   const cost = COST_ARGS.map((k) => call.args[k]).find((v): v is number => typeof v === 'number');
   const lines = [`\`${call.tool}\` ${oneLine(keyArgs(rest), 600)}`];
   if (call.reason) lines.push(style.italic(call.reason));
-  if (cost !== undefined) lines.push(`Estimated cost: ${style.bold(`$${cost.toFixed(2)}`)}`);
+  if (call.estimate) lines.push(estimateText(call.estimate, style));
+  else if (cost !== undefined) lines.push(`Estimated cost: ${style.bold(`$${cost.toFixed(2)}`)}`);
   if (code) {
     const text = String(code[1]);
     const cut = text.length - maxCode;
@@ -123,6 +125,17 @@ export function callSummaryText(call: CardCall, style: TextStyle, maxCode = 1_50
     lines.push(`\`\`\`\n${shown.replace(/```/g, "'''")}\n\`\`\``);
   }
   return lines.join('\n');
+}
+
+/**
+ * "Estimated cost: **$2.00** (a10g-small … for 2 h at $1.00/h) · this thread has spent $0.41", or
+ * "No estimate: <why>": the same figures on every platform, from the event's data.
+ */
+export function estimateText(estimate: CostEstimate, style: Pick<TextStyle, 'bold'>): string {
+  const spent = `this thread has spent $${estimate.spentUsd.toFixed(2)}`;
+  return estimate.usd === null
+    ? `${style.bold('No estimate')}: ${estimate.basis} · ${spent}`
+    : `Estimated cost: ${style.bold(`$${estimate.usd.toFixed(2)}`)} (${estimate.basis}) · ${spent}`;
 }
 
 /** "✅ Approved by @who at 12:03 (feedback: …)". */

@@ -1,3 +1,4 @@
+import { estimateText } from '../shared/event-text.js';
 import { userMessageOf } from '../../src/core/errors.js';
 import type { Readable, Writable } from 'node:stream';
 import type { AgentGateway, EventReader, StoredEvent } from '../../src/core/agent-gateway.js';
@@ -209,6 +210,7 @@ class TerminalChat {
     const decisions: ApprovalDecision[] = [];
     for (const call of calls) {
       const args = truncate(formatArgs(call.args, ', '), 60);
+      if (call.estimate) this.say(`  ${estimateText(call.estimate, this.s)}`);
       const question = `${this.s.yellow('Approve')} ${this.s.bold(call.tool)}(${args})? [y/n/feedback] `;
       let decision: ApprovalDecision | undefined;
       while (!decision) {

@@ -4,7 +4,7 @@ import type { ToolState } from '../core/events.js';
 import type { PendingCall } from '../store/tool-call-store.js';
 import type { SubAgentModel } from '../core/tool-spec.js';
 import { emitEvent, type AgentDeps } from './agent-deps.js';
-import { approvalReason, type ApprovalSettings } from './approval-policy.js';
+import { decideApproval, type ApprovalSettings } from './approval-policy.js';
 import { checkCall, executeCall } from './tool-executor.js';
 
 export const UNKNOWN_OUTCOME =
@@ -37,27 +37,47 @@ export async function settleToolCalls(
   input: BatchInput,
 ): Promise<{ recorded: ToolMessage[]; waiting: PendingCall[] }> {
   const { sessionId } = input;
-  const [journal, pending] = await Promise.all([
+  const [journal, pending, session] = await Promise.all([
     deps.toolCalls.journal(sessionId),
     deps.toolCalls.getPending(sessionId),
+    deps.sessions.get(sessionId),
   ]);
-  const plans = input.calls.map((call): Plan => {
-    const entry = journal.get(call.id);
-    if (entry?.sideEffects) return result(call, UNKNOWN_OUTCOME, 'unknown', true);
-    const checked = checkCall(deps, call);
-    if (!checked.ok) return { kind: 'result', result: checked.result, state: 'failed' };
-    const decision = input.decisions.get(call.id);
-    if (decision) {
-      if (decision.approved) return { kind: 'run', checked };
-      const feedback = decision.feedback?.trim() ? ` Their feedback: ${decision.feedback.trim()}` : '';
-      return result(call, `The user rejected this call; it was not run.${feedback}`, 'rejected', true);
-    }
-    const waiting = pending.get(call.id);
-    if (waiting) return { kind: 'wait', pending: waiting };
-    const reason = approvalReason(checked.spec, checked.args, sessionId, input.approval);
-    if (reason !== undefined) return { kind: 'wait', pending: { toolCall: call, reason } };
-    return { kind: 'run', checked };
-  });
+  // Calls of one batch are priced in order, each against what the ones before it commit, so two
+  // yolo jobs cannot each fit a cap that only one fits.
+  let spentUsd = session?.costUsd ?? 0;
+  const plans: Plan[] = [];
+  for (const call of input.calls) {
+    const plan = await (async (): Promise<Plan> => {
+      const entry = journal.get(call.id);
+      if (entry?.sideEffects) return result(call, UNKNOWN_OUTCOME, 'unknown', true);
+      const checked = checkCall(deps, call);
+      if (!checked.ok) return { kind: 'result', result: checked.result, state: 'failed' };
+      const decision = input.decisions.get(call.id);
+      if (decision) {
+        if (decision.approved) return { kind: 'run', checked };
+        const feedback = decision.feedback?.trim() ? ` Their feedback: ${decision.feedback.trim()}` : '';
+        return result(call, `The user rejected this call; it was not run.${feedback}`, 'rejected', true);
+      }
+      const waiting = pending.get(call.id);
+      if (waiting) return { kind: 'wait', pending: waiting };
+      const approval = await decideApproval(
+        checked.spec,
+        checked.args,
+        { sessionId, spentUsd, signal: input.signal },
+        input.approval,
+      );
+      if (approval.reason !== undefined) {
+        const { estimate } = approval;
+        return {
+          kind: 'wait',
+          pending: { toolCall: call, reason: approval.reason, ...(estimate ? { estimate } : {}) },
+        };
+      }
+      spentUsd += approval.estimate?.usd ?? 0;
+      return { kind: 'run', checked };
+    })();
+    plans.push(plan);
+  }
 
   // Start every runnable call now; record results strictly in the original order.
   const running = plans.map((plan) =>

@@ -2,6 +2,9 @@ import type { ToolCall, ToolMessage } from '../core/messages.js';
 import type { AnyToolSpec, SubAgentModel } from '../core/tool-spec.js';
 import { emitEvent, type AgentDeps } from './agent-deps.js';
 
+/** A spend that is not tokens (a launched job's estimate). */
+const NO_TOKENS = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+
 /** Longest tool output kept in the history; the rest is cut with a note (the model can page). */
 export const MAX_TOOL_OUTPUT_CHARS = 40_000;
 
@@ -76,6 +79,9 @@ export async function executeCall(
       },
     });
     deps.metrics.toolRun(call.name, !result.isError);
+    if (result.spendUsd !== undefined && result.spendUsd > 0) {
+      await deps.sessions.addSpend(sessionId, NO_TOKENS, result.spendUsd);
+    }
     return { ...base, content: truncate(result.output), ...(result.isError ? { isError: true } : {}) };
   } catch (err) {
     if (signal.aborted) {

@@ -70,6 +70,7 @@ export async function runTurn(deps: AgentDeps, turn: Turn): Promise<TurnOutcome>
             tool: w.toolCall.name,
             args: w.toolCall.input,
             reason: w.reason,
+            ...(w.estimate ? { estimate: w.estimate } : {}),
           })),
         });
         return 'awaiting_approval';
@@ -231,7 +232,11 @@ async function appendNote(deps: AgentDeps, turn: Turn, content: string): Promise
 }
 
 export function approvalSettings(deps: AgentDeps, session: SessionRecord) {
-  return { yolo: deps.config.approval.yolo || session.yolo === '1', require: deps.config.approval.require };
+  return {
+    yolo: deps.config.approval.yolo || session.yolo === '1',
+    require: deps.config.approval.require,
+    yoloCapUsd: deps.config.budget.yoloCapUsd,
+  };
 }
 
 async function finishTurn(

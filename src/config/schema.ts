@@ -77,6 +77,27 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   redis: z.strictObject({ prefix: z.string().min(1).max(50).default('mlib') }).prefault({}),
+  /** HF Jobs: the namespace (empty: the token owner's), whether CPU jobs ask, the default timeout. */
+  jobs: z
+    .strictObject({
+      namespace: z.string().default(''),
+      confirmCpuJobs: z.boolean().default(true),
+      defaultTimeout: z
+        .string()
+        .regex(/^\d+(\.\d+)?\s*[smhd]?$/i, 'must be a duration such as "90s", "30m", "2h", "1d" or seconds')
+        .default('30m'),
+    })
+    .prefault({}),
+  /**
+   * Money: yolo mode runs priced calls unasked while their estimate fits in what is left of
+   * `yoloCapUsd` for the thread.
+   */
+  budget: z
+    .strictObject({
+      yoloCapUsd: z.number().nonnegative().default(5),
+      warnAtUsd: z.number().positive().default(5),
+    })
+    .prefault({}),
   events: z.strictObject({ maxLen: z.number().int().min(100).default(10_000) }).prefault({}),
   slack: z
     .strictObject({

@@ -33,12 +33,26 @@ export const todoSchema = z.object({
 });
 export type Todo = z.infer<typeof todoSchema>;
 
+/**
+ * What a call that spends money is expected to cost, as the approval card shows it (the same figures
+ * on every platform): `usd` null when it cannot be estimated, what it was worked out from, and what
+ * the thread had spent when it was asked.
+ */
+export const costEstimateSchema = z.object({
+  usd: z.number().nonnegative().nullable(),
+  /** "a10g-small (1× A10G, 24 GB) for 2 h at $1.00/h", or why there is no estimate. */
+  basis: z.string(),
+  spentUsd: z.number().nonnegative(),
+});
+export type CostEstimate = z.infer<typeof costEstimateSchema>;
+
 const pendingCallSchema = z.object({
   toolCallId: z.string(),
   tool: z.string(),
   args: z.record(z.string(), z.unknown()),
   /** Why the call needs approval, in a few words ("launches a paid GPU job"). */
   reason: z.string().optional(),
+  estimate: costEstimateSchema.optional(),
 });
 export type PendingCallSummary = z.infer<typeof pendingCallSchema>;
 

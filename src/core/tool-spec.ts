@@ -34,6 +34,14 @@ export interface ToolStateStore {
 export interface ToolResult {
   output: string;
   isError?: boolean;
+  /** Money the call committed (a launched job's estimate): added to the session's cost at once. */
+  spendUsd?: number;
+}
+
+/** A priced call's expected cost: `usd` undefined when it cannot be worked out, and why in `basis`. */
+export interface PriceQuote {
+  usd: number | undefined;
+  basis: string;
 }
 
 export interface ApprovalContext {
@@ -57,6 +65,17 @@ export interface ToolSpec<Schema extends z.ZodType = z.ZodType> {
   readOnly?: true | readonly string[];
   /** Returns a short reason when the call must wait for a human, or `undefined` when it may run. */
   needsApproval(args: z.infer<Schema>, ctx: ApprovalContext): string | undefined;
+  /**
+   * For calls that spend money: what this one would cost, shown on its approval card. In yolo mode a
+   * priced tool runs unasked only while its quote fits what is left of `budget.yoloCapUsd`.
+   * Return `undefined` for calls that cost nothing (a read of the same tool).
+   */
+  quote?(
+    args: z.infer<Schema>,
+    ctx: ApprovalContext & { signal: AbortSignal },
+  ): Promise<PriceQuote | undefined>;
+  /** A reason this call asks even in yolo mode (scheduled job changes), or undefined. */
+  alwaysAsk?(args: z.infer<Schema>): string | undefined;
   execute(args: z.infer<Schema>, ctx: ToolContext): Promise<ToolResult>;
 }
 

@@ -1,10 +1,15 @@
 import { z } from 'zod';
 import type { Redis } from 'ioredis';
+import { costEstimateSchema } from '../core/events.js';
 import { toolCallSchema, type ToolCall, type ToolMessage } from '../core/messages.js';
 import type { KeySpace } from './keys.js';
 import { FencedWrites, type Fence } from './fenced-writes.js';
 
-const pendingCallSchema = z.object({ toolCall: toolCallSchema, reason: z.string() });
+const pendingCallSchema = z.object({
+  toolCall: toolCallSchema,
+  reason: z.string(),
+  estimate: costEstimateSchema.optional(),
+});
 /** A tool call waiting for a human decision. */
 export type PendingCall = z.infer<typeof pendingCallSchema>;
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { noticeText, statusText, toolLinesText } from '../../adapters/shared/event-text.js';
+import {
+  callSummaryText,
+  estimateText,
+  noticeText,
+  statusText,
+  toolLinesText,
+} from '../../adapters/shared/event-text.js';
 import { splitText } from '../../adapters/shared/text-split.js';
 
 describe('splitText', () => {
@@ -50,5 +56,32 @@ describe('event text', () => {
       '⚠️ boom',
     );
     expect(noticeText({ type: 'ready', seq: 1, at: 0, sessionId: 's' })).toBeUndefined();
+  });
+});
+
+describe('estimates on approval cards', () => {
+  const bold = (t: string) => `*${t}*`;
+  it('shows the estimate, what it is worked out from and the thread’s spend, or why there is none', () => {
+    expect(estimateText({ usd: 2, basis: 'a10g-small for 2 h at $1.00/h', spentUsd: 0.41 }, { bold })).toBe(
+      'Estimated cost: *$2.00* (a10g-small for 2 h at $1.00/h) · this thread has spent $0.41',
+    );
+    expect(estimateText({ usd: null, basis: 'unknown flavor gpu-x', spentUsd: 0 }, { bold })).toBe(
+      '*No estimate*: unknown flavor gpu-x · this thread has spent $0.00',
+    );
+    const text = callSummaryText(
+      {
+        toolCallId: 'c1',
+        tool: 'hf_jobs',
+        args: { operation: 'run' },
+        reason: 'runs on a GPU',
+        estimate: { usd: 1.5, basis: 't4-small for 3 h', spentUsd: 0 },
+      },
+      { bold, italic: (t) => `_${t}_`, mention: (u) => `@${u}`, time: () => 'now' },
+    );
+    expect(text.split('\n')).toEqual([
+      '`hf_jobs` operation=run',
+      '_runs on a GPU_',
+      'Estimated cost: *$1.50* (t4-small for 3 h) · this thread has spent $0.00',
+    ]);
   });
 });
