@@ -10,6 +10,7 @@ import { compactHistory } from './compaction.js';
 import { detectDoomLoop } from './doom-loop.js';
 import { danglingToolCalls } from './history-queries.js';
 import { repeatedMalformedNote } from './malformed-calls.js';
+import { checkSpendGate } from './spend-gate.js';
 import { abandonCalls, settleToolCalls } from './tool-batch.js';
 
 /** How often a turn that ends with open todos is nudged to continue. */
@@ -49,6 +50,19 @@ export async function runTurn(deps: AgentDeps, turn: Turn): Promise<TurnOutcome>
   for (;;) {
     if (turn.stop.aborted) return 'yielded';
     if (turn.cancel.aborted) return finishInterrupted(deps, turn);
+
+    // Before anything that may spend: the thread's spending pause.
+    const gate = await checkSpendGate(deps, turn);
+    if (gate === 'paused') return 'awaiting_approval';
+    if (gate === 'stopped') {
+      const unanswered = danglingToolCalls(turn.history);
+      if (unanswered.length > 0) {
+        turn.history.push(
+          ...(await abandonCalls(deps, sessionId, unanswered, 'the team chose not to spend more.')),
+        );
+      }
+      return finishTurn(deps, turn, 'done');
+    }
 
     const dangling = danglingToolCalls(turn.history);
     if (dangling.length > 0) {

@@ -26,6 +26,8 @@ export const sessionRecordSchema = z.object({
   cacheReadTokens: num,
   cacheWriteTokens: num,
   costUsd: num,
+  /** The spend at which the thread next pauses for a Continue click (unset: `budget.warnAtUsd`). */
+  spendPauseAtUsd: z.coerce.number().optional(),
   /** '1' once a call of the session had no known price (an open or local model nobody priced). */
   costUnknown: z.enum(['0', '1']).optional(),
   /** Prompt size of the latest LLM call, the measure compaction watches. */

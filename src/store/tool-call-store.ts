@@ -48,6 +48,11 @@ export class ToolCallStore {
     return new Map(Object.entries(raw).map(([id, json]) => [id, pendingCallSchema.parse(JSON.parse(json))]));
   }
 
+  /** Removes one waiting entry that has no result to record (a spending pause, once decided). */
+  async dropPending(sessionId: string, id: string): Promise<void> {
+    await this.writes.exec([['hdel', this.keys.session(sessionId).pending, id]]);
+  }
+
   async clearPending(sessionId: string): Promise<void> {
     await this.writes.exec([['del', this.keys.session(sessionId).pending]]);
   }
