@@ -10,6 +10,7 @@ import type { EventStore } from '../store/event-store.js';
 import type { Fence } from '../store/fenced-writes.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { SessionStore } from '../store/session-store.js';
+import type { SpendLedger } from '../store/spend-ledger.js';
 import type { ThreadIndex } from '../store/thread-index.js';
 import type { ToolCallStore } from '../store/tool-call-store.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
@@ -30,6 +31,8 @@ export interface AgentDeps {
   /** What is added to the system prompt at the start of each turn (the skills section). */
   systemPromptExtras?: () => Promise<string>;
   sessions: SessionStore;
+  /** Today's spend, in all and per user (the daily caps). */
+  spend: SpendLedger;
   history: HistoryStore;
   events: EventStore;
   toolCalls: ToolCallStore;

@@ -14,6 +14,8 @@ export interface ApprovalSettings {
 export interface ApprovalDecisionPlan {
   reason: string | undefined;
   estimate?: CostEstimate;
+  /** The call may not run at all (it would pass a daily cap): its result says why. */
+  refusal?: string;
 }
 
 /**
@@ -28,7 +30,12 @@ export interface ApprovalDecisionPlan {
 export async function decideApproval(
   spec: AnyToolSpec,
   args: unknown,
-  context: { sessionId: string; spentUsd: number; signal: AbortSignal },
+  context: {
+    sessionId: string;
+    spentUsd: number;
+    signal: AbortSignal;
+    capCheck?: (usd: number) => Promise<string | undefined>;
+  },
   settings: ApprovalSettings,
 ): Promise<ApprovalDecisionPlan> {
   const { sessionId, spentUsd } = context;
@@ -44,6 +51,11 @@ export async function decideApproval(
   const plan = (reason: string | undefined): ApprovalDecisionPlan =>
     estimate ? { reason, estimate } : { reason };
 
+  // The daily caps come first: a call that would pass one is not run, whoever would approve it.
+  if (estimate?.usd != null && context.capCheck) {
+    const refusal = await context.capCheck(estimate.usd);
+    if (refusal !== undefined) return { ...plan(undefined), refusal };
+  }
   const always = spec.alwaysAsk?.(args);
   if (always !== undefined) return plan(always);
   if (settings.require.includes(spec.name)) return plan('this tool always asks (approval.require)');

@@ -47,6 +47,7 @@ export async function compactHistory(deps: AgentDeps, turn: Turn): Promise<'comp
     if (cost === undefined) turn.costUnknown = true;
     else turn.costUsd += cost;
     await deps.sessions.addUsage(sessionId, summary.usage, cost);
+    if (cost !== undefined) await deps.spend.add(turn.session.owner, cost);
     const note: ChatMessage = {
       role: 'user',
       synthetic: 'summary',

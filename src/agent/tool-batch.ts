@@ -24,6 +24,8 @@ export interface BatchInput {
   signal: AbortSignal;
   /** The turn's model, lent to tools that run a sub-agent. */
   model?: SubAgentModel;
+  /** Why spending `usd` would pass a daily cap (`budget.perDayUsd` / `perUserDailyUsd`), if it would. */
+  capCheck?: (usd: number) => Promise<string | undefined>;
 }
 
 /**
@@ -54,7 +56,11 @@ export async function settleToolCalls(
       if (!checked.ok) return { kind: 'result', result: checked.result, state: 'failed' };
       const decision = input.decisions.get(call.id);
       if (decision) {
-        if (decision.approved) return { kind: 'run', checked };
+        if (decision.approved) {
+          // An approval does not lift the daily caps: they are checked again just before the spend.
+          const refusal = await capRefusalOf(checked, sessionId, input);
+          return refusal ? result(call, `Not run: ${refusal}.`, 'failed', true) : { kind: 'run', checked };
+        }
         const feedback = decision.feedback?.trim() ? ` Their feedback: ${decision.feedback.trim()}` : '';
         return result(call, `The user rejected this call; it was not run.${feedback}`, 'rejected', true);
       }
@@ -63,9 +69,17 @@ export async function settleToolCalls(
       const approval = await decideApproval(
         checked.spec,
         checked.args,
-        { sessionId, spentUsd, signal: input.signal },
+        {
+          sessionId,
+          spentUsd,
+          signal: input.signal,
+          ...(input.capCheck ? { capCheck: input.capCheck } : {}),
+        },
         input.approval,
       );
+      if (approval.refusal !== undefined) {
+        return result(call, `Not run: ${approval.refusal}.`, 'failed', true);
+      }
       if (approval.reason !== undefined) {
         const { estimate } = approval;
         return {
@@ -96,6 +110,19 @@ export async function settleToolCalls(
   const waiting = plans.flatMap((p) => (p.kind === 'wait' ? [p.pending] : []));
   if (waiting.length > 0) await deps.toolCalls.setPending(sessionId, waiting);
   return { recorded, waiting };
+}
+
+/** Whether a priced call would pass a daily cap now (its quote against today's spend). */
+async function capRefusalOf(
+  checked: Extract<ReturnType<typeof checkCall>, { ok: true }>,
+  sessionId: string,
+  input: BatchInput,
+): Promise<string | undefined> {
+  if (!checked.spec.quote || !input.capCheck) return undefined;
+  const quote = await checked.spec
+    .quote(checked.args, { sessionId, signal: input.signal })
+    .catch(() => undefined);
+  return quote?.usd === undefined ? undefined : input.capCheck(quote.usd);
 }
 
 function result(call: ToolCall, content: string, state: ToolState, isError: boolean): Plan {

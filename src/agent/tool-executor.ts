@@ -81,6 +81,8 @@ export async function executeCall(
     deps.metrics.toolRun(call.name, !result.isError);
     if (result.spendUsd !== undefined && result.spendUsd > 0) {
       await deps.sessions.addSpend(sessionId, NO_TOKENS, result.spendUsd);
+      const owner = (await deps.sessions.get(sessionId))?.owner ?? '';
+      await deps.spend.add(owner, result.spendUsd);
     }
     return { ...base, content: truncate(result.output), ...(result.isError ? { isError: true } : {}) };
   } catch (err) {

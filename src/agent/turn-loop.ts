@@ -2,7 +2,6 @@ import type { ApprovalDecision } from '../core/operations.js';
 import type { ChatMessage } from '../core/messages.js';
 import type { OperationOutcome, Usage } from '../core/events.js';
 import { ContextWindowExceededError, InterruptedError } from '../core/errors.js';
-import type { SubAgentModel } from '../core/tool-spec.js';
 import type { SessionRecord } from '../store/session-store.js';
 import { openTodos } from '../tools/plan-tool.js';
 import { emitEvent, type AgentDeps, type ResolvedModel } from './agent-deps.js';
@@ -11,6 +10,7 @@ import { detectDoomLoop } from './doom-loop.js';
 import { danglingToolCalls } from './history-queries.js';
 import { repeatedMalformedNote } from './malformed-calls.js';
 import { checkSpendGate } from './spend-gate.js';
+import { addUsage, dailyCapRefusal, subAgentModel } from './turn-spend.js';
 import { abandonCalls, settleToolCalls } from './tool-batch.js';
 
 /** How often a turn that ends with open todos is nudged to continue. */
@@ -73,6 +73,7 @@ export async function runTurn(deps: AgentDeps, turn: Turn): Promise<TurnOutcome>
         approval: approvalSettings(deps, turn.session),
         signal: AbortSignal.any([turn.cancel, turn.stop]),
         model: subAgentModel(deps, turn),
+        capCheck: (usd) => dailyCapRefusal(deps, turn.session.owner, usd),
       });
       turn.history.push(...recorded);
       if (waiting.length > 0) {
@@ -107,6 +108,16 @@ export async function runTurn(deps: AgentDeps, turn: Turn): Promise<TurnOutcome>
     }
     const note = detectDoomLoop(turn.history) ?? repeatedMalformedNote(turn.history);
     if (note) await appendNote(deps, turn, note);
+
+    const capped = await dailyCapRefusal(deps, turn.session.owner, 0);
+    if (capped !== undefined) {
+      await emitEvent(deps, sessionId, {
+        type: 'error',
+        code: 'budget_cap',
+        message: `Stopped before the next model call: ${capped}. The caps reset at midnight UTC.`,
+      });
+      return finishTurn(deps, turn, 'done');
+    }
 
     iterations++;
     const response = await callModel(deps, turn);
@@ -201,38 +212,7 @@ async function recordUsage(deps: AgentDeps, turn: Turn, usage: Usage): Promise<v
   turn.session.contextTokens =
     usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens;
   await deps.sessions.addUsage(turn.session.id, usage, cost);
-}
-
-/**
- * The turn's model for a sub-agent: its calls count toward the turn's and the session's spend, but
- * not toward the prompt size compaction watches (the sub-agent's context is its own).
- */
-function subAgentModel(deps: AgentDeps, turn: Turn): SubAgentModel {
-  return {
-    complete: async (request, signal) => {
-      const response = await turn.model.provider.complete(
-        { ...request, model: turn.model.modelId },
-        () => undefined,
-        signal,
-      );
-      const cost = turn.model.costOf(response.usage);
-      deps.metrics.llmCall(turn.session.model, 'ok', response.usage, cost);
-      turn.usage = addUsage(turn.usage, response.usage);
-      if (cost === undefined) turn.costUnknown = true;
-      else turn.costUsd += cost;
-      await deps.sessions.addSpend(turn.session.id, response.usage, cost);
-      return response;
-    },
-  };
-}
-
-function addUsage(a: Usage, b: Usage): Usage {
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
-    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
-  };
+  if (cost !== undefined) await deps.spend.add(turn.session.owner, cost);
 }
 
 function shouldCompact(deps: AgentDeps, turn: Turn): boolean {

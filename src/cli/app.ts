@@ -20,6 +20,7 @@ import type {
 import { EventPump } from '../store/event-pump.js';
 import { AgentRuntime } from '../agent/agent-runtime.js';
 import type { AgentDeps } from '../agent/agent-deps.js';
+import { SpendLedger } from '../store/spend-ledger.js';
 import { SkillCatalog } from '../skills/index.js';
 import { ToolCache } from '../tools/shared/tool-cache.js';
 import { PUBLIC_ENDPOINTS, type ServiceEndpoints, type ToolServices } from '../tools/tool-services.js';
@@ -76,6 +77,8 @@ export class App implements AgentGateway {
   readonly redis: Redis;
   readonly sessions: SessionStore;
   readonly history: HistoryStore;
+  /** Today's spend, in all and per user (`budget.perDayUsd`, `budget.perUserDailyUsd`). */
+  readonly spend: SpendLedger;
   readonly events: EventStore;
   readonly toolCalls: ToolCallStore;
   readonly threads: ThreadIndex;
@@ -102,6 +105,7 @@ export class App implements AgentGateway {
     this.subscriber = connectRedis(redisUrl, 'ml-intern-bot:cancel', options.logger);
     this.sessions = new SessionStore(this.redis, this.keys);
     this.history = new HistoryStore(this.redis, this.keys);
+    this.spend = new SpendLedger(this.redis, this.keys);
     this.events = new EventStore(this.redis, this.keys, config.events.maxLen);
     this.toolCalls = new ToolCallStore(this.redis, this.keys);
     this.threads = new ThreadIndex(this.redis, this.keys);
@@ -298,6 +302,7 @@ export class App implements AgentGateway {
       systemPrompt: this.options.systemPrompt,
       systemPromptExtras: () => this.skills.promptSection(),
       sessions: this.sessions,
+      spend: this.spend,
       history: this.history,
       events: this.events,
       toolCalls: this.toolCalls,

@@ -96,6 +96,9 @@ export const configSchema = z.strictObject({
     .strictObject({
       yoloCapUsd: z.number().nonnegative().default(5),
       warnAtUsd: z.number().positive().default(5),
+      /** Optional caps on what is spent per UTC day, in all and per user, checked before spending. */
+      perDayUsd: z.number().positive().optional(),
+      perUserDailyUsd: z.number().positive().optional(),
     })
     .prefault({}),
   events: z.strictObject({ maxLen: z.number().int().min(100).default(10_000) }).prefault({}),
