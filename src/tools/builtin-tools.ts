@@ -4,6 +4,7 @@ import type { SkillCatalog } from '../skills/index.js';
 import { datasetsTools } from './datasets/index.js';
 import { docsTools } from './docs/index.js';
 import { githubTools } from './github/index.js';
+import { jobsTools } from './jobs/index.js';
 import { papersTools } from './papers/index.js';
 import { planTool } from './plan-tool.js';
 import { reposTools } from './repos/index.js';
@@ -18,7 +19,7 @@ import type { ToolServices } from './tool-services.js';
  */
 export function builtinTools(
   services: ToolServices,
-  config: Pick<Config, 'research'>,
+  config: Pick<Config, 'research' | 'jobs'>,
   allTools: () => readonly AnyToolSpec[],
   skills: SkillCatalog,
 ): AnyToolSpec[] {
@@ -29,6 +30,7 @@ export function builtinTools(
     ...papersTools(services),
     ...datasetsTools(services),
     ...reposTools(services),
+    ...jobsTools(services, { jobs: config.jobs }),
     ...githubTools(services),
     ...webTools(services),
     skills.tool(),

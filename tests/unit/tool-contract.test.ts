@@ -45,6 +45,7 @@ describe('the tool contract', () => {
         'github_list_repos',
         'github_read_file',
         'hf_inspect_dataset',
+        'hf_jobs',
         'hf_papers',
         'hf_repo_files',
         'hf_repo_git',
@@ -75,6 +76,30 @@ describe('the tool contract', () => {
     expect(asks('web_search', { query: 'trl sft' })).toBe(false);
     expect(asks('research', { task: 'find an example' })).toBe(false);
     expect(asks('load_skill', { name: 'trl-training' })).toBe(false);
+  });
+
+  it('hf_jobs: GPU runs ask, CPU runs ask unless confirmCpuJobs is false, scheduled changes always ask', () => {
+    expect(
+      asks('hf_jobs', { operation: 'run', command: ['nvidia-smi'], hardware_flavor: 'a10g-small' }),
+    ).toBe(true);
+    expect(asks('hf_jobs', { operation: 'run', command: ['echo', 'hi'], hardware_flavor: 'cpu-basic' })).toBe(
+      true,
+    );
+    expect(asks('hf_jobs', { operation: 'ps' })).toBe(false);
+    expect(asks('hf_jobs', { operation: 'logs', job_id: 'abc' })).toBe(false);
+    expect(asks('hf_jobs', { operation: 'cancel', job_id: 'abc' })).toBe(false);
+    const spec = registry.get('hf_jobs')!;
+    const scheduled = spec.parameters.parse({
+      operation: 'scheduled run',
+      command: ['echo'],
+      hardware_flavor: 'cpu-basic',
+      schedule: '@daily',
+    });
+    expect(spec.alwaysAsk?.(scheduled)).toBeDefined();
+    const deletion = spec.parameters.parse({ operation: 'scheduled delete', scheduled_job_id: 'sj1' });
+    expect(spec.alwaysAsk?.(deletion)).toBeDefined();
+    const gpu = spec.parameters.parse({ operation: 'run', command: ['x'], hardware_flavor: 'a10g-small' });
+    expect(spec.alwaysAsk?.(gpu)).toBeUndefined();
   });
 
   it('upload, delete, delete_*, merge, create and update ask', () => {

@@ -2,9 +2,10 @@ import { defineTool, type AnyToolSpec } from '../../core/tool-spec.js';
 import { ServiceError } from '../shared/service-error.js';
 import { trimOutput } from '../shared/trim-output.js';
 import type { ToolServices } from '../tool-services.js';
-import { approvalOf } from './approval.js';
+import { approvalOf, launchTerms } from './approval.js';
+import { estimateJobCall } from './call-estimate.js';
 import { jobsCall, type JobsCall } from './call-context.js';
-import { formatUsd, pricePerSecondUsd } from './cost.js';
+import { formatPerMinute, formatUsd, pricePerSecondUsd, type JobCostEstimate } from './cost.js';
 import { FALLBACK_HARDWARE } from './hardware-fallback.js';
 import { JobsApi } from './jobs-api.js';
 import {
@@ -14,6 +15,7 @@ import {
   type JobsToolOptions,
 } from './jobs-config.js';
 import { hfJobsParameters, type HfJobsArgs } from './jobs-schema.js';
+import { formatDuration } from './timeout.js';
 import { cancelOperation, inspectOperation, logsOperation, psOperation } from './read-operations.js';
 import { runOperation } from './run-operation.js';
 import {
@@ -81,6 +83,19 @@ export function hfJobsTool(services: ToolServices, options: JobsToolOptions): An
     sideEffects: true,
     readOnly: ['ps', 'logs', 'inspect', 'scheduled ps', 'scheduled inspect'],
     needsApproval: (args) => approvalOf(args, jobs)?.reason,
+    // Every scheduled change asks, even in yolo mode.
+    alwaysAsk: (args) => {
+      const approval = approvalOf(args, jobs);
+      return approval?.alwaysAsk ? approval.reason : undefined;
+    },
+    // The card's figures: price × timeout of a launch (asking or not), none for other operations.
+    quote: async (args) => {
+      const { estimate, noEstimate } = await estimateJobCall(services, args, jobs);
+      if (estimate) return { usd: estimate.usd, basis: quoteBasis(estimate) };
+      return launchTerms(args, jobs)
+        ? { usd: undefined, basis: noEstimate ?? 'no price is known' }
+        : undefined;
+    },
     async execute(args, ctx) {
       const api = new JobsApi(services.hub, {
         timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -89,6 +104,14 @@ export function hfJobsTool(services: ToolServices, options: JobsToolOptions): An
       const call = jobsCall({ api, services, jobs, logs, toolCallId: ctx.toolCallId, signal: ctx.signal });
       const token = services.hub.token?.trim();
       try {
+        if (args.operation === 'run') {
+          const outcome = await runOperation(call, args);
+          const output = trimOutput(redact(outcome.text, token), undefined, 'inspect the job');
+          if (outcome.how === 'found') return { output };
+          // The estimate is the session's cost of the job until the job ends and its real cost is known.
+          const { estimate } = await estimateJobCall(services, args, jobs);
+          return estimate ? { output, spendUsd: estimate.usd } : { output };
+        }
         const output = await dispatch(call, args);
         return { output: trimOutput(redact(output, token), undefined, 'inspect one job, or read its logs') };
       } catch (err) {
@@ -105,7 +128,7 @@ export function hfJobsTool(services: ToolServices, options: JobsToolOptions): An
 function dispatch(call: JobsCall, args: HfJobsArgs): Promise<string> {
   switch (args.operation) {
     case 'run':
-      return runOperation(call, args);
+      return runOperation(call, args).then((outcome) => outcome.text);
     case 'ps':
       return psOperation(call);
     case 'logs':
@@ -127,6 +150,15 @@ function dispatch(call: JobsCall, args: HfJobsArgs): Promise<string> {
     case 'scheduled resume':
       return scheduledChangeOperation(call, args, 'resume');
   }
+}
+
+/** "a10g-large (1x A10G, 24 GB) for 2h at $0.0250/min". */
+function quoteBasis(estimate: JobCostEstimate): string {
+  const { flavor } = estimate;
+  const gpu = flavor.accelerator
+    ? `, ${flavor.accelerator}${flavor.vram ? ` ${flavor.vram}` : ''}`
+    : `, ${flavor.cpu} CPU, ${flavor.ram}`;
+  return `${flavor.prettyName || flavor.name} (${flavor.name}${gpu}) for ${formatDuration(estimate.timeoutSeconds)} at ${formatPerMinute(estimate.perMinuteUsd)}`;
 }
 
 function redact(text: string, token: string | undefined): string {

@@ -12,7 +12,16 @@ import type { HfJobsArgs } from './jobs-schema.js';
  * call's label, and a job found is returned instead of launching: a retried or recovered call never
  * starts a second job. A POST that got no answer is checked the same way before it is reported.
  */
-export async function runOperation(call: JobsCall, args: HfJobsArgs): Promise<string> {
+/** What `run` did: its text for the model, and the job, new or found. */
+export interface RunOutcome {
+  text: string;
+  job: JobInfo;
+  namespace: string;
+  /** `found`: this call had already launched it (nothing new was spent). */
+  how: 'new' | 'found' | 'recovered';
+}
+
+export async function runOperation(call: JobsCall, args: HfJobsArgs): Promise<RunOutcome> {
   const plan = await planLaunch(call, args);
   const label = plan.launch.labels[CALL_LABEL] ?? '';
   const existing = await call.api.findByLabel(plan.namespace, CALL_LABEL, label);
@@ -40,8 +49,12 @@ function mayHaveLaunched(err: unknown): boolean {
   return err.status === undefined || err.status >= 500;
 }
 
-function launched(job: JobInfo, plan: LaunchPlan, how: 'new' | 'found' | 'recovered'): string {
+function launched(job: JobInfo, plan: LaunchPlan, how: RunOutcome['how']): RunOutcome {
   const namespace = jobNamespace(job, plan.namespace);
+  return { text: launchText(job, plan, how, namespace), job, namespace, how };
+}
+
+function launchText(job: JobInfo, plan: LaunchPlan, how: RunOutcome['how'], namespace: string): string {
   const head =
     how === 'new'
       ? `Job launched: ${job.id} (${job.status.stage})`
