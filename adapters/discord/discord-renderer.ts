@@ -148,6 +148,8 @@ export class DiscordRenderer {
       case 'tool_log':
       case 'interrupted': // operation_complete (interrupted) follows
         return;
+      case 'job_update': // job cards are not drawn on Discord yet
+        return;
       default:
         return assertNever(event);
     }

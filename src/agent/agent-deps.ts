@@ -11,6 +11,7 @@ import type { Fence } from '../store/fenced-writes.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { SessionStore } from '../store/session-store.js';
 import type { SpendLedger } from '../store/spend-ledger.js';
+import type { JobControl } from './job-operations.js';
 import type { ThreadIndex } from '../store/thread-index.js';
 import type { ToolCallStore } from '../store/tool-call-store.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
@@ -31,6 +32,8 @@ export interface AgentDeps {
   /** What is added to the system prompt at the start of each turn (the skills section). */
   systemPromptExtras?: () => Promise<string>;
   sessions: SessionStore;
+  /** Cancels HF jobs (a job card's Cancel button); absent without an HF token. */
+  jobControl?: JobControl;
   /** Today's spend, in all and per user (the daily caps). */
   spend: SpendLedger;
   history: HistoryStore;

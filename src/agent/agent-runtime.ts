@@ -9,6 +9,8 @@ import { compactHistory } from './compaction.js';
 import { danglingToolCalls } from './history-queries.js';
 import { answered, closeOpenStream, complete, idle, startFresh, undo } from './session-steps.js';
 import { abandonCalls } from './tool-batch.js';
+import { cancelJob, jobFinishedNote } from './job-operations.js';
+import type { ChatMessage } from '../core/messages.js';
 import { runTurn, type Turn, type TurnOutcome } from './turn-loop.js';
 
 /** A worker gives up on an operation that crashed this many workers (a poison operation). */
@@ -123,33 +125,19 @@ export class AgentRuntime implements OperationHandler {
   ): Promise<TurnOutcome | 'error'> {
     const { sessionId, op } = envelope;
     switch (op.type) {
-      case 'user_input': {
-        const history = await deps.history.load(sessionId);
-        // A resumed run looks for its message: the run before it may have stopped before adding it.
-        const added = resuming && history.some((m) => m.role === 'user' && m.opId === envelope.id);
-        if (!added) {
-          // Calls still waiting for a decision are closed: every tool call always gets a result.
-          const dangling = danglingToolCalls(history);
-          if (dangling.length > 0) {
-            history.push(
-              ...(await abandonCalls(
-                deps,
-                sessionId,
-                dangling,
-                'the user sent a new message instead of deciding.',
-              )),
-            );
-          }
-          const message = { role: 'user' as const, content: op.text, opId: envelope.id };
-          await deps.history.append(sessionId, message);
-          history.push(message);
-        } else if (answered(history)) {
-          // The run before this one finished the turn and stopped just before saying so.
-          await idle(deps, sessionId);
-          return 'done';
-        }
-        return runTurn(deps, await this.newTurn(deps, session, history, cancel, stop, new Map()));
-      }
+      case 'user_input':
+        return this.turnOnMessage(deps, envelope, session, resuming, cancel, stop, {
+          content: op.text,
+          abandonWhy: 'the user sent a new message instead of deciding.',
+        });
+      case 'job_finished':
+        return this.turnOnMessage(deps, envelope, session, resuming, cancel, stop, {
+          content: jobFinishedNote(op, session),
+          synthetic: 'note',
+          abandonWhy: 'a job ended and the turn went on without a decision.',
+        });
+      case 'cancel_job':
+        return cancelJob(deps, sessionId, op);
       case 'exec_approval': {
         const pending = await deps.toolCalls.getPending(sessionId);
         const decisions = new Map(
@@ -199,6 +187,45 @@ export class AgentRuntime implements OperationHandler {
       case 'interrupt':
         return 'done'; // never queued: interrupts go through the cancel flag
     }
+  }
+
+  /**
+   * Adds a message (the user's, or the note of an ended job) and runs a turn on it. A resumed run
+   * looks for its message first: the run before it may have stopped before adding it, or after
+   * answering it.
+   */
+  private async turnOnMessage(
+    deps: AgentDeps,
+    envelope: OperationEnvelope,
+    session: SessionRecord,
+    resuming: boolean,
+    cancel: AbortSignal,
+    stop: AbortSignal,
+    input: { content: string; synthetic?: 'note'; abandonWhy: string },
+  ): Promise<TurnOutcome> {
+    const { sessionId } = envelope;
+    const history = await deps.history.load(sessionId);
+    const added = resuming && history.some((m) => m.role === 'user' && m.opId === envelope.id);
+    if (!added) {
+      // Calls still waiting for a decision are closed: every tool call always gets a result.
+      const dangling = danglingToolCalls(history);
+      if (dangling.length > 0) {
+        history.push(...(await abandonCalls(deps, sessionId, dangling, input.abandonWhy)));
+      }
+      const message: ChatMessage = {
+        role: 'user',
+        content: input.content,
+        opId: envelope.id,
+        ...(input.synthetic ? { synthetic: input.synthetic } : {}),
+      };
+      await deps.history.append(sessionId, message);
+      history.push(message);
+    } else if (answered(history)) {
+      // The run before this one finished the turn and stopped just before saying so.
+      await idle(deps, sessionId);
+      return 'done';
+    }
+    return runTurn(deps, await this.newTurn(deps, session, history, cancel, stop, new Map()));
   }
 
   private async newTurn(

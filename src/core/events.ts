@@ -109,6 +109,24 @@ export const eventBodySchema = z.discriminatedUnion('type', [
     /** Set when some call's price is unknown: the cost shows as unknown, never as $0. */
     costUnknown: z.boolean().optional(),
   }),
+  /**
+   * A watched HF job's card: one per job, shown and edited in place by each renderer (at most every
+   * 10 s, and at once when its stage changes); `final` once the job has ended.
+   */
+  z.object({
+    type: z.literal('job_update'),
+    namespace: z.string(),
+    jobId: z.string(),
+    url: z.string(),
+    stage: z.string(),
+    message: z.string().optional(),
+    flavor: z.string(),
+    elapsedSeconds: z.number().nonnegative(),
+    /** Duration so far × price; null when the flavor's price is unknown. */
+    costSoFarUsd: z.number().nonnegative().nullable(),
+    logTail: z.array(z.string()),
+    final: z.boolean(),
+  }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
   z.object({ type: z.literal('interrupted') }),
   z.object({ type: z.literal('compacted'), oldTokens: z.number(), newTokens: z.number() }),

@@ -25,6 +25,24 @@ export const operationSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('undo') }),
   z.object({ type: z.literal('new') }),
   z.object({ type: z.literal('shutdown') }),
+  /** A watched HF job ended: the intern reads its logs and reports, without a user message. */
+  z.object({
+    type: z.literal('job_finished'),
+    namespace: z.string().min(1).max(200),
+    jobId: z.string().min(1).max(200),
+    stage: z.string().min(1).max(50),
+    flavor: z.string().max(100),
+    elapsedSeconds: z.number().nonnegative().optional(),
+    /** What it really cost (duration × price), when the price is known. */
+    costUsd: z.number().nonnegative().optional(),
+    logTail: z.array(z.string().max(2_000)).max(100),
+  }),
+  /** The Cancel button of a job card. */
+  z.object({
+    type: z.literal('cancel_job'),
+    namespace: z.string().min(1).max(200),
+    jobId: z.string().min(1).max(200),
+  }),
 ]);
 export type Operation = z.infer<typeof operationSchema>;
 export type OperationType = Operation['type'];
