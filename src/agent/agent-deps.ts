@@ -3,7 +3,7 @@ import type { Metrics } from '../core/metrics.js';
 import { redactDeep } from '../core/redact.js';
 import type { Config } from '../config/schema.js';
 import type { LlmProvider } from '../core/llm-provider.js';
-import type { ToolStateStore } from '../core/tool-spec.js';
+import type { JobWatchRequest, ToolStateStore } from '../core/tool-spec.js';
 import type { EventBody, Usage } from '../core/events.js';
 import type { CancelFlags } from '../queue/cancel-flags.js';
 import type { EventStore } from '../store/event-store.js';
@@ -32,6 +32,8 @@ export interface AgentDeps {
   /** What is added to the system prompt at the start of each turn (the skills section). */
   systemPromptExtras?: () => Promise<string>;
   sessions: SessionStore;
+  /** Starts following a launched job for a session (the job watcher). */
+  watchJob?: (sessionId: string, request: JobWatchRequest) => Promise<void>;
   /** Cancels HF jobs (a job card's Cancel button); absent without an HF token. */
   jobControl?: JobControl;
   /** Today's spend, in all and per user (the daily caps). */

@@ -1,5 +1,5 @@
 import type { ToolCall, ToolMessage } from '../core/messages.js';
-import type { AnyToolSpec, SubAgentModel } from '../core/tool-spec.js';
+import type { AnyToolSpec, JobWatchRequest, SubAgentModel } from '../core/tool-spec.js';
 import { emitEvent, type AgentDeps } from './agent-deps.js';
 
 /** A spend that is not tokens (a launched job's estimate). */
@@ -66,6 +66,9 @@ export async function executeCall(
       signal,
       state: deps.toolState(sessionId),
       ...(model ? { model } : {}),
+      ...(deps.watchJob
+        ? { watchJob: (request: JobWatchRequest) => deps.watchJob!(sessionId, request) }
+        : {}),
       log: async (line) => {
         await emitEvent(deps, sessionId, {
           type: 'tool_log',

@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import type { Config } from '../config/schema.js';
-import type { LlmProvider } from '../core/llm-provider.js';
-import type { AnyToolSpec } from '../core/tool-spec.js';
 import { noopMetrics, type Metrics } from '../core/metrics.js';
 import type { Operation, OperationEnvelope } from '../core/operations.js';
 import type {
@@ -21,10 +17,15 @@ import { EventPump } from '../store/event-pump.js';
 import { AgentRuntime } from '../agent/agent-runtime.js';
 import type { AgentDeps } from '../agent/agent-deps.js';
 import { SpendLedger } from '../store/spend-ledger.js';
+import { JobWatcher } from '../jobs/job-watcher.js';
+import { hubJobControl } from '../jobs/job-control.js';
 import { SkillCatalog } from '../skills/index.js';
 import { ToolCache } from '../tools/shared/tool-cache.js';
 import { PUBLIC_ENDPOINTS, type ServiceEndpoints, type ToolServices } from '../tools/tool-services.js';
-import { ModelResolver, type ModelEndpoints } from './model-resolver.js';
+import { ModelResolver } from './model-resolver.js';
+import type { AppOptions } from './app-options.js';
+
+export type { AppOptions } from './app-options.js';
 import { CancelFlags } from '../queue/cancel-flags.js';
 import { DrainWorker } from '../queue/drain-worker.js';
 import { drainQueueName, type DrainJobData } from '../queue/drain-queue.js';
@@ -42,30 +43,6 @@ import { redisToolState } from '../store/tool-state-store.js';
 import { FencedWrites } from '../store/fenced-writes.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
 import { builtinTools } from '../tools/builtin-tools.js';
-
-export interface AppOptions {
-  config: Config;
-  redisUrl: string;
-  logger: Logger;
-  systemPrompt: string;
-  /** Anthropic credentials; unused when `llm` is given. */
-  anthropic?: ModelEndpoints['anthropic'];
-  /** HF Inference Providers: `HF_TOKEN` and `HF_ROUTER_URL`. */
-  hfRouter?: ModelEndpoints['hfRouter'];
-  /** An OpenAI-compatible server: `OPENAI_BASE_URL` and `OPENAI_API_KEY`. */
-  openai?: ModelEndpoints['openai'];
-  /** Replaces the model provider for every model (the scripted LLM of tests and the benchmark). */
-  llm?: LlmProvider;
-  /** Where relative skill folders are found (the project root). */
-  projectRoot?: string;
-  /** Where the tools' services are (HF_ENDPOINT, GITHUB_API_URL, …); the public ones without tokens when absent. */
-  services?: ServiceEndpoints;
-  /** Tools on top of the built-in ones. */
-  extraTools?: readonly AnyToolSpec[];
-  redact?: (text: string) => string;
-  /** What the runtime counts (Prometheus on `/metrics`); nothing is counted when absent. */
-  metrics?: Metrics;
-}
 
 /**
  * The composition root: builds every store, the queue and (on demand) the workers from one config.
@@ -87,6 +64,8 @@ export class App implements AgentGateway {
   readonly registry: ToolRegistry;
   /** What tools fetch and index, shared by every worker (`<prefix>:cache:*`). */
   readonly toolCache: ToolCache;
+  /** Follows launched HF jobs until they end (every worker takes part). */
+  readonly jobs: JobWatcher;
   /** The Agent Skills of config `skills`: a prompt section per turn and `load_skill`. */
   readonly skills: SkillCatalog;
   readonly metrics: Metrics;
@@ -118,8 +97,24 @@ export class App implements AgentGateway {
     this.queue.on('error', throttledErrorLog(options.logger, { queue: 'drain' }, 'queue error; retrying'));
     this.operations = new OperationQueue(this.redis, this.keys, this.queue, this.cancel);
     this.toolCache = new ToolCache(this.redis, this.keys.prefix, options.logger);
+    const endpoints = options.services ?? PUBLIC_ENDPOINTS;
+    this.jobs = new JobWatcher({
+      redisUrl,
+      connection: this.redis,
+      keys: this.keys,
+      hub: endpoints.hub,
+      events: this.events,
+      sessions: this.sessions,
+      operations: this.operations,
+      spend: this.spend,
+      logger: options.logger,
+      redact: options.redact ?? ((t: string) => t),
+      stalledIntervalMs: config.worker.stalledIntervalMs,
+      lockMs: config.worker.lockMs,
+      ...(options.jobWatch ?? {}),
+    });
     const services: ToolServices = {
-      ...(options.services ?? PUBLIC_ENDPOINTS),
+      ...endpoints,
       cache: this.toolCache,
       logger: options.logger,
     };
@@ -288,6 +283,11 @@ export class App implements AgentGateway {
       stalledIntervalMs: config.worker.stalledIntervalMs,
     });
     await this.worker.waitUntilReady();
+    this.jobs.start();
+  }
+
+  private endpoints(): ServiceEndpoints {
+    return this.options.services ?? PUBLIC_ENDPOINTS;
   }
 
   /** Checks that the configured model can be served (its key or address is set), before anything runs. */
@@ -301,6 +301,8 @@ export class App implements AgentGateway {
       config: this.options.config,
       systemPrompt: this.options.systemPrompt,
       systemPromptExtras: () => this.skills.promptSection(),
+      watchJob: (sessionId, request) => this.jobs.watch(sessionId, request),
+      ...(this.endpoints().hub.token ? { jobControl: hubJobControl(this.endpoints().hub) } : {}),
       sessions: this.sessions,
       spend: this.spend,
       history: this.history,
@@ -321,6 +323,7 @@ export class App implements AgentGateway {
   /** Stops the workers (letting running turns finish within `graceMs`) and closes every connection. */
   async close(graceMs = 10_000): Promise<void> {
     await this.worker?.close(graceMs);
+    await closeWithin(this.jobs.close());
     this.locks?.stop();
     if (!(await closeWithin(this.queue.close())))
       this.options.logger.warn('the queue did not close in time (Redis away?); disconnecting');

@@ -24,6 +24,19 @@ export interface ToolContext {
   state: ToolStateStore;
   /** The session's model, when the call runs inside a turn (absent in tests that run a tool alone). */
   model?: SubAgentModel;
+  /** Follows a launched HF job until it ends: a live card in the thread, then the session told. */
+  watchJob?: (request: JobWatchRequest) => Promise<void>;
+}
+
+/** A launched HF job for the watcher: where it is, what it runs on, what it was estimated to cost. */
+export interface JobWatchRequest {
+  namespace: string;
+  jobId: string;
+  flavor: string;
+  /** What the session was charged at launch (price × timeout), replaced by the real cost at the end. */
+  estimateUsd?: number;
+  /** The flavor's price, when known. */
+  usdPerSecond?: number;
 }
 
 export interface ToolStateStore {

@@ -107,10 +107,18 @@ export function hfJobsTool(services: ToolServices, options: JobsToolOptions): An
         if (args.operation === 'run') {
           const outcome = await runOperation(call, args);
           const output = trimOutput(redact(outcome.text, token), undefined, 'inspect the job');
-          if (outcome.how === 'found') return { output };
-          // The estimate is the session's cost of the job until the job ends and its real cost is known.
           const { estimate } = await estimateJobCall(services, args, jobs);
-          return estimate ? { output, spendUsd: estimate.usd } : { output };
+          const charged = outcome.how !== 'found' && estimate !== undefined;
+          // The watcher follows the job from here: its card in the thread, its end reported.
+          await ctx.watchJob?.({
+            namespace: outcome.namespace,
+            jobId: outcome.job.id,
+            flavor: estimate?.flavor.name ?? launchTerms(args, jobs)?.flavor ?? 'unknown',
+            ...(charged ? { estimateUsd: estimate.usd } : {}),
+            ...(estimate ? { usdPerSecond: estimate.perMinuteUsd / 60 } : {}),
+          });
+          // The estimate is the session's cost of the job until the job ends and its real cost is known.
+          return charged ? { output, spendUsd: estimate.usd } : { output };
         }
         const output = await dispatch(call, args);
         return { output: trimOutput(redact(output, token), undefined, 'inspect one job, or read its logs') };
