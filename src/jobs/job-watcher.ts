@@ -154,10 +154,11 @@ export class JobWatcher {
     const elapsed = info ? jobElapsedSeconds(info) : undefined;
     const cost =
       elapsed !== undefined && record.usdPerSecond !== undefined ? elapsed * record.usdPerSecond : undefined;
-    // Claim the end once: a tick retried after a crash must not settle or report twice.
-    const claimed = await this.options.connection.hdel(this.hashKey(), field);
-    if (claimed === 0) return;
-    if (cost !== undefined) {
+    // Each step of the end happens once, even when a tick is re-run after a crash: the cost is
+    // settled and the final card sent under one claim, the session told under another, and the
+    // watch is dropped last, so a crash in between repeats nothing and loses nothing.
+    const settled = await this.claim(`${field}:settled`);
+    if (settled && cost !== undefined) {
       const delta = cost - (record.estimateUsd ?? 0);
       await this.options.sessions.addSpend(record.sessionId, NO_TOKENS, delta);
       if (delta > 0) {
@@ -168,9 +169,9 @@ export class JobWatcher {
     const card = info
       ? this.card(record, info, stage, tail.lines.slice(-CARD_LOG_LINES), true)
       : { ...this.emptyCard(record, stage), final: true };
-    await this.emit(record.sessionId, card);
+    if (settled) await this.emit(record.sessionId, card);
     const session = await this.options.sessions.get(record.sessionId);
-    await this.options.operations.submit(
+    await this.options.operations.submitOnce(
       record.sessionId,
       {
         type: 'job_finished',
@@ -183,7 +184,9 @@ export class JobWatcher {
         logTail: tail.lines.map((line) => this.redact(line).slice(0, 2_000)),
       },
       session?.owner,
+      `${this.hashKey()}:reported:${field}`,
     );
+    await this.options.connection.hdel(this.hashKey(), field);
     this.options.logger.info({ sessionId: record.sessionId, jobId: record.jobId, stage }, 'job ended');
   }
 
@@ -256,6 +259,11 @@ export class JobWatcher {
     if ((await this.options.connection.hexists(this.hashKey(), field)) === 1) {
       await this.options.connection.hset(this.hashKey(), field, JSON.stringify(record));
     }
+  }
+
+  /** True the first time `name` is claimed (kept a day). */
+  private async claim(name: string): Promise<boolean> {
+    return (await this.options.connection.set(`${this.hashKey()}:${name}`, '1', 'EX', 86_400, 'NX')) === 'OK';
   }
 
   private hashKey(): string {
