@@ -1,4 +1,4 @@
-import { WORKER_ENV, type WorkerChildMessage } from './worker-protocol.js';
+import { WORKER_ENV, type ParentMessage, type WorkerChildMessage } from './worker-protocol.js';
 
 const RSS_REPORT_MS = 50;
 
@@ -30,7 +30,7 @@ export function childSettings(): ChildSettings {
 }
 
 /**
- * Reports RSS (and its peak) every 50 ms, says `ready`, and closes via `close` on SIGTERM or when
+ * Reports RSS (and its peak) every 50 ms, answers `usage?` with its CPU time, says `ready`, and closes via `close` on SIGTERM or when
  * the parent goes away: an orphaned worker would take the jobs of the next run.
  */
 export function runAsChild(close: () => Promise<void>): void {
@@ -50,6 +50,12 @@ export function runAsChild(close: () => Promise<void>): void {
       () => process.exit(1),
     );
   };
+  // CPU is read when the parent asks, so that a measured window starts and ends when it says.
+  process.on('message', (message: unknown) => {
+    if ((message as ParentMessage | undefined)?.type !== 'usage?') return;
+    const { user, system } = process.cpuUsage();
+    sendToParent({ type: 'usage', userUs: user, systemUs: system, rss: process.memoryUsage.rss() });
+  });
   process.on('SIGTERM', stop);
   process.on('disconnect', stop);
   sendToParent({ type: 'ready', rss: peak });

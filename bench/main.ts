@@ -3,7 +3,8 @@
  * latency against bare BullMQ, many concurrent sessions on one worker, bytes per turn against history
  * length, and crash recovery. Progress goes to stderr; with --json stdout carries only one JSON
  * object. `--only=d,f` runs a subset (c needs a and b). g and h measure the Slack gateway (issue 3):
- * signed mention → first visible response, and chat API calls of one long streamed answer.
+ * signed mention → first visible response, and chat API calls of one long streamed answer. k watches
+ * 500 running HF jobs at once (issue 10); BENCH_K_WINDOW_S and BENCH_K_WARMUP_S set its window.
  * Not part of `npm test`.
  */
 import { performance } from 'node:perf_hooks';
@@ -15,6 +16,7 @@ import { measureConcurrentTurns } from './concurrent-turns.js';
 import { measureCrashResume } from './crash-resume.js';
 import { measureFirstEventLatency } from './first-event-latency.js';
 import { measureHistoryWriteBytes } from './history-write-bytes.js';
+import { measureJobWatch } from './job-watch.js';
 import { progress } from './progress.js';
 import { formatTable, type Figures } from './report.js';
 import { measureSlackEditRate, measureSlackFirstResponse } from './slack-bench.js';
@@ -29,6 +31,15 @@ const only = args
   ?.slice('--only='.length)
   .split(',');
 const wanted = (section: string): boolean => !only || only.includes(section);
+
+/** A duration in seconds from the env (a positive number), or the default. */
+function envSeconds(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of seconds`);
+  return value;
+}
 
 const cleanup = new CleanupStack();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -105,6 +116,15 @@ async function main(): Promise<Figures> {
   if (wanted('h')) {
     figures.h = await section('h', () =>
       measureSlackEditRate(REDIS_URL, sectionPrefix('h'), cleanup, { chars: 5_000, seconds: 20 }),
+    );
+  }
+  if (wanted('k')) {
+    figures.k = await section('k', () =>
+      measureJobWatch(sectionPrefix('k'), cleanup, {
+        jobs: 500,
+        warmupS: envSeconds('BENCH_K_WARMUP_S', 10),
+        windowS: envSeconds('BENCH_K_WINDOW_S', 60),
+      }),
     );
   }
   return figures;

@@ -10,7 +10,7 @@ interface Row {
 
 /** The human table: each figure with its target and whether it is met. */
 export function formatTable(figures: Figures): string {
-  const { a, b, c, d, e, f, g, h } = figures;
+  const { a, b, c, d, e, f, g, h, k } = figures;
   const rows: Row[] = [
     { label: '(a) bare BullMQ add → completed p50', value: a?.p50Ms, unit: 'ms' },
     { label: '(a) bare BullMQ add → completed p99', value: a?.p99Ms, unit: 'ms' },
@@ -63,6 +63,36 @@ export function formatTable(figures: Figures): string {
       target: { op: '≤', limit: 1 },
     },
     { label: '(h) chat.* calls in all (status, answer)', value: h?.chatApiCallsTotal, unit: '' },
+    { label: `(k) ${k?.jobs ?? '?'} running jobs watched, window`, value: k?.windowS, unit: 's' },
+    { label: '(k) Redis commands per second', value: k?.redisCommandsPerS, unit: '/s' },
+    { label: '(k) Redis commands per second, workers idle', value: k?.idleRedisCommandsPerS, unit: '/s' },
+    { label: '(k) redis-server CPU', value: k?.redisCpuPct, unit: '% of a core' },
+    { label: '(k) worker CPU for the watching', value: k?.workerCpuMsPerS, unit: 'ms/s' },
+    { label: '(k) worker CPU for the watching', value: k?.workerCpuPctCore, unit: '% of a core' },
+    { label: '(k) worker CPU, workers idle', value: k?.idleWorkerCpuMsPerS, unit: 'ms/s' },
+    {
+      label: '(k) card edits (job_update) per job per minute',
+      value: k?.cardEditsPerJobPerMin,
+      unit: '',
+      target: { op: '≤', limit: 6 },
+    },
+    {
+      label: '(k) card edits per job per minute, busiest job',
+      value: k?.maxCardEditsPerJobPerMin,
+      unit: '',
+      target: { op: '≤', limit: 6 },
+    },
+    {
+      label: '(k) card edits per job per minute, quietest job',
+      value: k?.minCardEditsPerJobPerMin,
+      unit: '',
+    },
+    { label: '(k) Hub requests per second', value: k?.hubRequestsPerS, unit: '/s' },
+    { label: '(k) Hub job reads (GET) per second', value: k?.hubJobReadsPerS, unit: '/s' },
+    { label: '(k) Hub log tails per second', value: k?.hubLogReadsPerS, unit: '/s' },
+    { label: '(k) poll interval per job, achieved', value: k?.pollIntervalS, unit: 's' },
+    { label: '(k) worker peak RSS', value: k?.peakRssMb, unit: 'MB' },
+    { label: '(k) worker RSS when idle', value: k?.readyRssMb, unit: 'MB' },
   ];
   const shown = rows.filter((r) => r.value !== undefined);
   const width = Math.max(...shown.map((r) => r.label.length));

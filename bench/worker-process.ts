@@ -1,16 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { isWorkerChildMessage, WORKER_ENV, type WorkerChildMessage } from './worker-protocol.js';
+import {
+  isWorkerChildMessage,
+  WORKER_ENV,
+  type ParentMessage,
+  type WorkerChildMessage,
+} from './worker-protocol.js';
 
 const CHILD_SCRIPTS = {
   app: fileURLToPath(new URL('./worker-child.ts', import.meta.url)),
   bare: fileURLToPath(new URL('./bare-worker-child.ts', import.meta.url)),
+  jobwatch: fileURLToPath(new URL('./job-watch-child.ts', import.meta.url)),
 } as const;
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface WorkerProcessOptions {
-  /** `app`: the runtime's drain worker (worker-child.ts); `bare`: a bare BullMQ worker (the floor). */
+  /**
+   * `app`: the runtime's drain worker (worker-child.ts); `bare`: a bare BullMQ worker (the floor);
+   * `jobwatch`: an App whose workers watch HF jobs on a loopback Jobs API (job-watch-child.ts).
+   */
   kind?: keyof typeof CHILD_SCRIPTS;
   redisUrl: string;
   prefix: string;
@@ -108,6 +117,14 @@ export class WorkerProcess {
       this.child.on('message', onMessage);
       this.child.on('exit', onExit);
     });
+  }
+
+  /** The child's CPU time so far (process.cpuUsage, µs) and RSS, read when asked. */
+  async usage(timeoutMs = 5_000): Promise<Extract<WorkerChildMessage, { type: 'usage' }>> {
+    const answer = this.nextMessage('usage', timeoutMs);
+    const request: ParentMessage = { type: 'usage?' };
+    this.child.send(request);
+    return answer;
   }
 
   get running(): boolean {

@@ -6,6 +6,9 @@ export const WORKER_ENV = {
   llmDelayMs: 'BENCH_LLM_DELAY_MS',
   /** Bare BullMQ child only: report `jobs_done` once this many jobs have finished. */
   expectJobs: 'BENCH_EXPECT_JOBS',
+  /** Job watch child only: the loopback Jobs API and its token. */
+  hubUrl: 'BENCH_HUB_URL',
+  hubToken: 'BENCH_HUB_TOKEN',
 } as const;
 
 /** Messages a worker child sends over IPC. RSS values are bytes. */
@@ -14,7 +17,12 @@ export type WorkerChildMessage =
   | { type: 'rss'; rss: number; peak: number }
   | { type: 'error'; message: string }
   /** `at` is epoch ms, when the last expected job's processor returned. */
-  | { type: 'jobs_done'; at: number };
+  | { type: 'jobs_done'; at: number }
+  /** The answer to `usage?`: process.cpuUsage() (µs) and RSS now. */
+  | { type: 'usage'; userUs: number; systemUs: number; rss: number };
+
+/** Messages the parent sends a worker child over IPC. */
+export type ParentMessage = { type: 'usage?' };
 
 export function isWorkerChildMessage(value: unknown): value is WorkerChildMessage {
   return typeof value === 'object' && value !== null && 'type' in value && typeof value.type === 'string';
