@@ -10,6 +10,8 @@ import {
 import { PLATFORM, type SlackContext } from './slack-context.js';
 import { cardBlocks, feedbackModalView, SLACK_STYLE } from './card-view.js';
 import { recordParticipant } from './thread-participants.js';
+import { JOB_CANCEL_ACTION } from './job-card.js';
+import { handleJobCancel } from './job-cancel.js';
 
 /** A button click on one of our messages, reduced to what we act on. Untrusted input. */
 const clickSchema = z.object({
@@ -38,7 +40,7 @@ interface Where {
   threadTs: string;
 }
 
-/** Handles Approve / Reject / Approve all / Reject with feedback / Stop clicks. */
+/** Handles Approve / Reject / Approve all / Reject with feedback / Stop / job Cancel clicks. */
 export async function handleClick(ctx: SlackContext, body: unknown): Promise<void> {
   const parsed = clickSchema.safeParse(body);
   if (!parsed.success) {
@@ -90,6 +92,12 @@ export async function handleClick(ctx: SlackContext, body: unknown): Promise<voi
           threadTs: where.threadTs,
         }),
       });
+      return;
+    }
+    case JOB_CANCEL_ACTION: {
+      const sessionId = (value as { sessionId?: unknown } | undefined)?.sessionId;
+      if (typeof sessionId === 'string') await noteClicker(ctx, sessionId, where);
+      await handleJobCancel(ctx, where, value);
       return;
     }
     default:

@@ -116,6 +116,7 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
     logger,
     follow: (id) => subscription.follow(id),
     unfollow: (id) => subscription.unfollow(id),
+    redact: shared.redact,
   });
   const ctx: SlackContext = { ...shared, client, botUserId, botToken: options.botToken };
 

@@ -15,6 +15,7 @@ import {
 } from './card-view.js';
 import { noticeText, turnStatusOf } from '../shared/event-text.js';
 import { StreamWriter } from './render/stream-writer.js';
+import { SlackJobCards } from './job-cards.js';
 import { loadSessionView, type SessionView } from './session-view.js';
 import { mentionPolicy, PARTICIPANTS_FIELD } from './thread-participants.js';
 
@@ -31,22 +32,31 @@ export interface SlackRendererOptions {
   logger: Logger;
   follow(sessionId: string): Promise<void>;
   unfollow(sessionId: string): Promise<void>;
+  /** The process's redaction function (job cards redact log lines before cutting them to fit). */
+  redact?: (text: string) => string;
 }
 
 /**
  * Renders a session's events into its Slack thread, in order: a status message with a Stop
  * button while an operation runs (ended by its `operation_complete`), the streamed answer, tool
- * calls as compact lines edited in place, the plan as one checklist, approval cards, and short
- * notices. Message ids live in the session's adapter state, so a restarted gateway keeps editing
- * the same messages. Text from the model or tools is guarded: no broadcasts, and mentions of the
+ * calls as compact lines edited in place, the plan as one checklist, approval cards, a live card
+ * per HF job (see {@link SlackJobCards}), and short notices. Message ids live in the session's
+ * adapter state, so a restarted gateway keeps editing the same messages. Text from the model or tools is guarded: no broadcasts, and mentions of the
  * thread's participants only.
  */
 export class SlackRenderer {
   private readonly views = new Map<string, SessionView>();
   private readonly cards: ApprovalCards;
+  private readonly jobCards: SlackJobCards;
 
   constructor(private readonly options: SlackRendererOptions) {
     this.cards = new ApprovalCards(options.gateway.adapterState(PLATFORM));
+    this.jobCards = new SlackJobCards({
+      client: options.client,
+      state: options.gateway.adapterState(PLATFORM),
+      logger: options.logger,
+      redact: options.redact ?? ((text) => text),
+    });
   }
 
   async render(sessionId: string, events: readonly StoredEvent[]): Promise<void> {
@@ -143,6 +153,9 @@ export class SlackRenderer {
         if (posted.ts) await this.cards.save(sessionId, posted.ts, calls);
         return; // the status line says "waiting for approval" when the operation completes so
       }
+      case 'job_update':
+        await this.jobCards.show(sessionId, view, event);
+        return;
       case 'turn_complete':
         view.usage = { usage: event.usage, costUsd: event.costUsd, costUnknown: event.costUnknown }; // shown when the operation ends
         return;
