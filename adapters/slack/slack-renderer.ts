@@ -41,8 +41,8 @@ export interface SlackRendererOptions {
  * button while an operation runs (ended by its `operation_complete`), the streamed answer, tool
  * calls as compact lines edited in place, the plan as one checklist, approval cards, a live card
  * per HF job (see {@link SlackJobCards}), and short notices. Message ids live in the session's
- * adapter state, so a restarted gateway keeps editing the same messages. Text from the model or tools is guarded: no broadcasts, and mentions of the
- * thread's participants only.
+ * adapter state, so a restarted gateway keeps editing the same messages. Text from the model or
+ * tools is guarded: no broadcasts, and mentions of the thread's participants only.
  */
 export class SlackRenderer {
   private readonly views = new Map<string, SessionView>();
