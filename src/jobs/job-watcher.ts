@@ -47,6 +47,8 @@ interface TickData {
 const NO_TOKENS = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
 /** Lines of log on the card while running, and in the session's note at the end. */
 const CARD_LOG_LINES = 6;
+/** Ticks one worker runs at once: 500 watched jobs polled every 5 s fit with room to spare. */
+const TICK_CONCURRENCY = 200;
 const FINAL_LOG_LINES = 30;
 
 /**
@@ -95,7 +97,8 @@ export class JobWatcher {
     this.worker = new Worker<TickData>(queueName(this.options.keys.prefix), (job) => this.tick(job), {
       connection: { url: this.options.redisUrl, maxRetriesPerRequest: null },
       prefix: this.options.keys.queuePrefix,
-      concurrency: 20,
+      // Ticks wait on the Hub (a read, a log tail of up to a second): many run at once per worker.
+      concurrency: TICK_CONCURRENCY,
       lockDuration: this.options.lockMs,
       stalledInterval: this.options.stalledIntervalMs,
       maxStalledCount: 1_000,
@@ -132,7 +135,7 @@ export class JobWatcher {
     const due = stage !== record.lastStage || now - (record.lastCardAtMs ?? 0) >= this.cardEveryMs;
     if (due) {
       const tail = await api
-        .logTail(record.namespace, record.jobId, { keep: CARD_LOG_LINES, idleMs: 500, maxMs: 2_000 })
+        .logTail(record.namespace, record.jobId, { keep: CARD_LOG_LINES, idleMs: 250, maxMs: 1_500 })
         .catch(() => ({ lines: [] as string[] }));
       await this.emit(record.sessionId, this.card(record, info, stage, tail.lines, false));
       await this.save(field, { ...record, failures: 0, lastStage: stage, lastCardAtMs: now });
