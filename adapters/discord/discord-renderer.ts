@@ -7,6 +7,8 @@ import { CoalescedEdits, type EditableTarget } from '../shared/coalesced-edits.j
 import { noticeText, planText, toolLinesText, type ToolLine, type TurnStatus } from '../shared/event-text.js';
 import { splitText } from '../shared/text-split.js';
 import { DiscordAnswer } from './discord-answer.js';
+import { JobCardState } from './job-card-state.js';
+import { JobCards } from './job-cards.js';
 import { MAX_MESSAGE_CHARS, PLATFORM } from './discord-context.js';
 import {
   approvalMessage,
@@ -20,6 +22,8 @@ export const EDIT_INTERVAL_MS = 1_000;
 /** Discord's typing indicator lasts about 10 seconds; it is renewed before it lapses. */
 const TYPING_EVERY_MS = 8_000;
 const ATTACH_OVER_CHARS = 1_500;
+/** The operation that gets no status message (nor typing): a job card's Cancel. */
+const QUIET_OP = 'cancel_job';
 
 interface SessionView {
   channel: SendableChannels;
@@ -29,6 +33,8 @@ interface SessionView {
   tools: CoalescedEdits<DiscordContent> | undefined;
   toolLines: Map<string, ToolLine>;
   answer: DiscordAnswer | undefined;
+  /** The session's job cards, one message per watched HF job. */
+  jobs: JobCards;
   typing: NodeJS.Timeout | undefined;
   /** The last `turn_complete`'s usage, shown when the operation ends. */
   usage: { usage: Usage; costUsd: number; costUnknown?: boolean | undefined } | undefined;
@@ -47,9 +53,9 @@ const END_STATUS: Record<OperationOutcome, TurnStatus> = {
 /**
  * Renders a session's events into its Discord thread (or DM): typing while a turn runs, a status
  * message with Stop, the answer split at 2,000 characters, tool lines and the plan edited in place,
- * approval messages with buttons, long tool outputs as attachments, and short notices. An
- * operation ends on its `operation_complete` (whatever the operation was: a turn, a compaction,
- * an undo), which settles the status message, typing and any streamed text.
+ * approval messages with buttons, job cards (see `JobCards`), long tool outputs as attachments, and
+ * short notices. An operation ends on its `operation_complete` (whatever the operation was: a turn,
+ * a compaction, an undo), which settles the status message, typing and any streamed text.
  */
 export class DiscordRenderer {
   private readonly views = new Map<string, SessionView>();
@@ -72,13 +78,15 @@ export class DiscordRenderer {
     for (const view of this.views.values()) {
       clearInterval(view.typing);
       await view.answer?.finish();
-      await Promise.all([view.status?.flush(), view.plan?.flush(), view.tools?.flush()]);
+      await Promise.all([view.status?.flush(), view.plan?.flush(), view.tools?.flush(), view.jobs.flush()]);
     }
   }
 
   private async apply(sessionId: string, view: SessionView, event: AgentEvent): Promise<void> {
     switch (event.type) {
       case 'processing':
+        // A job card's Cancel is no turn: the card shows the outcome (an error says why it failed).
+        if (event.opType === QUIET_OP) return;
         await this.newStep(view);
         view.status = this.edits(view);
         await view.status.show(statusMessage(sessionId, 'working'));
@@ -129,6 +137,7 @@ export class DiscordRenderer {
       case 'error':
         return this.notice(view, noticeText(event));
       case 'operation_complete': {
+        if (event.opType === QUIET_OP) return;
         const status = END_STATUS[event.outcome];
         const usage = status === 'done' ? view.usage : undefined;
         view.usage = undefined;
@@ -140,6 +149,8 @@ export class DiscordRenderer {
       case 'shutdown':
         await this.notice(view, noticeText(event));
         this.stopTyping(view);
+        // No pending card edit outlives the session's view.
+        await view.jobs.flush();
         if (event.replacedBy) await this.follow(event.replacedBy);
         await this.unfollow(sessionId);
         this.views.delete(sessionId);
@@ -148,8 +159,8 @@ export class DiscordRenderer {
       case 'tool_log':
       case 'interrupted': // operation_complete (interrupted) follows
         return;
-      case 'job_update': // job cards are not drawn on Discord yet
-        return;
+      case 'job_update':
+        return view.jobs.update(event);
       default:
         return assertNever(event);
     }
@@ -237,6 +248,12 @@ export class DiscordRenderer {
       tools: undefined,
       toolLines: new Map(),
       answer: undefined,
+      jobs: new JobCards(
+        sessionId,
+        target,
+        new JobCardState(this.gateway.adapterState(PLATFORM)),
+        this.logger,
+      ),
       typing: undefined,
       usage: undefined,
     };

@@ -13,6 +13,7 @@ import { parseCustomId, FEEDBACK_MODAL_PREFIX } from './custom-ids.js';
 import { discordRefusal } from './discord-access.js';
 import { PLATFORM, type DiscordContext } from './discord-context.js';
 import { approvalMessage, DISCORD_STYLE, feedbackModal, NO_MENTIONS } from './discord-views.js';
+import { cancelJobFromCard } from './job-cancel.js';
 import { slashToCommand } from './slash-commands.js';
 
 /**
@@ -49,6 +50,10 @@ export async function handleInteraction(ctx: DiscordContext, interaction: Intera
       if (await mayActOn(flowDeps(ctx), surf, action.sessionId, site)) {
         await ctx.gateway.submit(action.sessionId, { type: 'interrupt' }, site.user);
       }
+      return;
+    }
+    if (action.verb === 'cancel_job') {
+      await cancelJobFromCard(ctx, (text) => surf.tell(text), site, action);
       return;
     }
     const toolCallIds =

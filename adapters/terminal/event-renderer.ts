@@ -11,9 +11,18 @@ import {
   type Styles,
 } from './terminal-text.js';
 import { costText } from '../shared/cost-text.js';
+import {
+  elapsedText,
+  jobCostText,
+  jobStanding,
+  lastLogLines,
+  type JobUpdate,
+} from '../shared/job-update-text.js';
 
 /** Lines of a tool's output shown under its call; the rest is summarised as a count. */
 const OUTPUT_EXCERPT_LINES = 4;
+/** A running job's status line is shown at most this often, as often as a chat's job card is edited. */
+export const JOB_LINE_INTERVAL_MS = 10_000;
 
 export interface EventRendererOptions {
   /** Where notices, tool lines and plans go. */
@@ -39,8 +48,10 @@ export interface EventRenderer {
 }
 
 /**
- * A renderer for the terminal. The only state it keeps is whether streamed assistant text left a
- * line open, so that notices never start in the middle of the answer.
+ * A renderer for the terminal. The state it keeps is whether streamed assistant text left a line
+ * open, so that notices never start in the middle of the answer, and what each job's status line
+ * last showed, so that a job prints a line on a stage change, at its end, and otherwise at most every
+ * {@link JOB_LINE_INTERVAL_MS} (timed by the updates themselves: no timers).
  */
 export function createEventRenderer(options: EventRendererOptions): EventRenderer {
   const { out, color } = options;
@@ -49,6 +60,7 @@ export function createEventRenderer(options: EventRendererOptions): EventRendere
   const verbose = options.verbose ?? false;
   const s = stylesFor(color);
   let lineOpen = false;
+  const jobs = new JobLines();
 
   const writeText = (text: string) => {
     if (text.length === 0) return;
@@ -137,6 +149,9 @@ export function createEventRenderer(options: EventRendererOptions): EventRendere
       case 'ready':
         if (verbose) notice(s.dim('· session ready'));
         return;
+      case 'job_update':
+        if (jobs.due(event)) notice(jobStatusLine(s, event, width));
+        return;
       case 'operation_complete':
         // The operation is over: whatever it streamed ends here, and the next prompt starts clean.
         breakLine();
@@ -145,6 +160,42 @@ export function createEventRenderer(options: EventRendererOptions): EventRendere
     }
   };
   return { render, breakLine };
+}
+
+/** When each job's status line was last shown, and at which stage. */
+class JobLines {
+  private readonly shown = new Map<string, { stage: string; at: number }>();
+
+  /** Whether this update gets a line: its job's first, a new stage, the end, or 10 s after the last. */
+  due(update: JobUpdate & { at?: number }): boolean {
+    // A stored event carries its time; a bare body carries its job's elapsed time, as good a clock.
+    const at = update.at ?? update.elapsedSeconds * 1000;
+    const last = this.shown.get(update.jobId);
+    const due = !last || update.final || last.stage !== update.stage || at - last.at >= JOB_LINE_INTERVAL_MS;
+    if (due) this.shown.set(update.jobId, { stage: update.stage, at });
+    if (update.final) this.shown.delete(update.jobId);
+    return due;
+  }
+}
+
+const JOB_MARKS = { running: '⧗', completed: '✓', failed: '✗' } as const;
+
+/**
+ * `⧗ job <id> RUNNING · 3m12s · a10g-small · $0.05 · <last log line>` (`✓ … COMPLETED`, `✗ … ERROR`
+ * at the end), cut to the width. The job's message, when the Hub gave one, stands in for the log line.
+ */
+export function jobStatusLine(s: Styles, update: JobUpdate, width: number): string {
+  const standing = jobStanding(update);
+  const facts = [
+    `${JOB_MARKS[standing]} job ${oneLine(update.jobId)} ${oneLine(update.stage)}`,
+    elapsedText(update.elapsedSeconds),
+    oneLine(update.flavor),
+    jobCostText(update.costSoFarUsd),
+  ];
+  const detail = update.message ? oneLine(update.message) : oneLine(lastLogLines(update.logTail, 1)[0] ?? '');
+  const line = truncate([...facts, ...(detail ? [detail] : [])].join(' · '), width);
+  if (standing === 'completed') return s.green(line);
+  return standing === 'failed' ? s.red(line) : s.cyan(line);
 }
 
 /** `▸ tool key=value …`, cut to the width. */
