@@ -1,5 +1,10 @@
 import { HubApiError, InvalidApiResponseFormatError } from '@huggingface/hub';
-import { callService, callServiceJson, type ServiceRequest } from '../shared/service-client.js';
+import {
+  callService,
+  callServiceJson,
+  type ServiceInfo,
+  type ServiceRequest,
+} from '../shared/service-client.js';
 import { HUB_SERVICE, hubServiceError } from '../shared/hub-errors.js';
 import { ServiceError } from '../shared/service-error.js';
 import type { ServiceEndpoints } from '../tool-services.js';
@@ -47,7 +52,7 @@ export function readCredentials(access: HubAccess): { accessToken: string } | Re
  * A `fetch` for `@huggingface/hub` made of {@link callService}: an error status arrives as a
  * `ServiceError` (which the library lets through), so the model reads the same message either way.
  */
-export function hubFetch(access: HubAccess): typeof fetch {
+export function hubFetch(access: HubAccess, service: ServiceInfo = HUB_SERVICE): typeof fetch {
   return async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     const signals = [access.signal, init?.signal, input instanceof Request ? input.signal : undefined];
@@ -58,7 +63,7 @@ export function hubFetch(access: HubAccess): typeof fetch {
       timeoutMs: access.timeoutMs,
     };
     if (init?.body !== undefined && init.body !== null) request.body = init.body;
-    return callService(HUB_SERVICE, url, request);
+    return callService(service, url, request);
   };
 }
 
@@ -67,8 +72,9 @@ export function hubRequest(
   access: HubAccess,
   path: string,
   request: Omit<ServiceRequest, 'signal' | 'timeoutMs' | 'token'> = {},
+  service: ServiceInfo = HUB_SERVICE,
 ): Promise<Response> {
-  return callService(HUB_SERVICE, `${access.url}${path}`, {
+  return callService(service, `${access.url}${path}`, {
     ...request,
     signal: access.signal,
     timeoutMs: access.timeoutMs,
@@ -80,8 +86,9 @@ export function hubRequestJson<T>(
   access: HubAccess,
   path: string,
   request: Omit<ServiceRequest, 'signal' | 'timeoutMs' | 'token'> = {},
+  service: ServiceInfo = HUB_SERVICE,
 ): Promise<T> {
-  return callServiceJson<T>(HUB_SERVICE, `${access.url}${path}`, {
+  return callServiceJson<T>(service, `${access.url}${path}`, {
     ...request,
     signal: access.signal,
     timeoutMs: access.timeoutMs,
