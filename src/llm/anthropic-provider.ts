@@ -12,6 +12,7 @@ import { redactKey } from './redact-key.js';
 import { callWithRetries, type AttemptProgress, type RetryPolicy } from './retry-loop.js';
 import { sdkLoggerFor, type ProviderLogger } from './sdk-logger.js';
 import { StallGuard } from './stall-guard.js';
+import { pumpStream } from './stream-pump.js';
 
 export type { ProviderLogger };
 
@@ -106,18 +107,7 @@ export class AnthropicProvider implements LlmProvider {
     try {
       try {
         const stream = await this.client.messages.create(params, { signal: guard.signal });
-        for await (const event of stream) {
-          guard.arm();
-          const delta = accumulator.apply(event);
-          if (delta.length > 0 && onText !== undefined) {
-            progress.textEmitted = true;
-            try {
-              onText(delta);
-            } catch (err) {
-              throw new CallbackError('onText threw', { cause: err });
-            }
-          }
-        }
+        await pumpStream(stream, (event) => accumulator.apply(event), onText, guard, progress);
       } catch (err) {
         if (err instanceof CallbackError || signal.aborted) throw err;
         if (guard.stalled) throw stallError();

@@ -11,6 +11,7 @@ import { redactKey } from './redact-key.js';
 import { callWithRetries, type AttemptProgress, type RetryPolicy } from './retry-loop.js';
 import { sdkLoggerFor, type ProviderLogger } from './sdk-logger.js';
 import { StallGuard } from './stall-guard.js';
+import { pumpStream } from './stream-pump.js';
 
 /** Local servers need no key, but the SDK insists on one; this is what goes in their header. */
 const NO_KEY = 'not-needed';
@@ -111,18 +112,7 @@ export class OpenAiProvider implements LlmProvider {
     try {
       try {
         const stream = await this.client.chat.completions.create(params, { signal: guard.signal });
-        for await (const chunk of stream) {
-          guard.arm();
-          const delta = accumulator.apply(chunk);
-          if (delta.length > 0 && onText !== undefined) {
-            progress.textEmitted = true;
-            try {
-              onText(delta);
-            } catch (err) {
-              throw new CallbackError('onText threw', { cause: err });
-            }
-          }
-        }
+        await pumpStream(stream, (chunk) => accumulator.apply(chunk), onText, guard, progress);
       } catch (err) {
         if (err instanceof CallbackError || signal.aborted) throw err;
         if (guard.stalled) throw stallError();
