@@ -64,3 +64,27 @@ export function gpuJobTool(): { spec: AnyToolSpec; runs: string[] } {
   });
   return { spec, runs };
 }
+
+/** A $2 paid job (quote and spend), counting its launches: for budgets, pauses and caps. */
+export function twoDollarJob(): { spec: AnyToolSpec; launches: () => number; reset: () => void } {
+  let launches = 0;
+  const spec = defineTool({
+    name: 'paid_job',
+    description: 'Launches a $2 job.',
+    parameters: z.object({}),
+    sideEffects: true,
+    needsApproval: () => 'launches a paid job',
+    quote: () => Promise.resolve({ usd: 2, basis: 'cpu for 1 h at $2/h' }),
+    execute: () => {
+      launches++;
+      return Promise.resolve({ output: 'launched', spendUsd: 2 });
+    },
+  });
+  return {
+    spec,
+    launches: () => launches,
+    reset: () => {
+      launches = 0;
+    },
+  };
+}

@@ -1,31 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import type { App } from '../../src/cli/app.js';
-import { defineTool } from '../../src/core/tool-spec.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/fake-anthropic.js';
 import { messageRequests, startFakeApp, toolResults } from '../helpers/fake-app.js';
 import { cleanup, testConfig, waitForEvent } from '../helpers/test-app.js';
+import { twoDollarJob } from '../helpers/test-tools.js';
 
 // The optional daily caps are checked before money is spent, not after.
 let fake: FakeAnthropic;
 let app: App | undefined;
-let launches = 0;
-const job = defineTool({
-  name: 'paid_job',
-  description: 'Launches a $2 job.',
-  parameters: z.object({}),
-  sideEffects: true,
-  needsApproval: () => 'launches a paid job',
-  quote: () => Promise.resolve({ usd: 2, basis: 'cpu for 1 h at $2/h' }),
-  execute: () => {
-    launches++;
-    return Promise.resolve({ output: 'launched', spendUsd: 2 });
-  },
-});
+const paid = twoDollarJob();
+const job = paid.spec;
 
 beforeEach(async () => {
   fake = await startFakeAnthropic();
-  launches = 0;
+  paid.reset();
 });
 afterEach(async () => {
   if (app) await cleanup(app);
@@ -50,7 +38,7 @@ describe('daily caps', () => {
     const sessionId = await app.startSession({ owner: 'alice', platform: 'terminal' });
     await app.operations.submit(sessionId, { type: 'user_input', text: 'two jobs' }, 'alice');
     await waitForEvent(app, sessionId, (e) => e.type === 'operation_complete');
-    expect(launches).toBe(1);
+    expect(paid.launches()).toBe(1);
     const refused = toolResults(messageRequests(fake)[2])[1];
     expect(refused).toMatch(
       /^Not run: this user's spend today would pass budget\.perUserDailyUsd \(\$3\.00; \$2\.\d\d spent/,
@@ -72,7 +60,7 @@ describe('daily caps', () => {
     const sessionId = await app.startSession({ owner: 'bob', platform: 'terminal' });
     await app.operations.submit(sessionId, { type: 'user_input', text: 'one job' }, 'bob');
     const { events } = await waitForEvent(app, sessionId, (e) => e.type === 'operation_complete');
-    expect(launches).toBe(0);
+    expect(paid.launches()).toBe(0);
     expect(events.find((e) => e.type === 'error')).toMatchObject({
       code: 'budget_cap',
       message: expect.stringMatching(

@@ -1,33 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import type { App } from '../../src/cli/app.js';
 import { nextPauseUsd } from '../../src/agent/spend-gate.js';
-import { defineTool } from '../../src/core/tool-spec.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/fake-anthropic.js';
 import { messageRequests, startFakeApp } from '../helpers/fake-app.js';
 import { cleanup, testConfig, waitForEvent } from '../helpers/test-app.js';
+import { twoDollarJob } from '../helpers/test-tools.js';
 
 // The spending pause: past budget.warnAtUsd (and each doubling), the intern stops before spending
 // more and asks for a Continue click.
 let fake: FakeAnthropic;
 let app: App | undefined;
-let launches = 0;
-const job = defineTool({
-  name: 'paid_job',
-  description: 'Launches a $2 job.',
-  parameters: z.object({}),
-  sideEffects: true,
-  needsApproval: () => 'launches a paid job',
-  quote: () => Promise.resolve({ usd: 2, basis: 'cpu for 1 h at $2/h' }),
-  execute: () => {
-    launches++;
-    return Promise.resolve({ output: 'launched', spendUsd: 2 });
-  },
-});
+const paid = twoDollarJob();
+const job = paid.spec;
 
 beforeEach(async () => {
   fake = await startFakeAnthropic();
-  launches = 0;
+  paid.reset();
 });
 afterEach(async () => {
   if (app) await cleanup(app);
@@ -53,7 +41,7 @@ async function pausedSession() {
 describe('spending pauses', () => {
   it('stops before spending past the pause, asks to continue, and goes on to the next doubling', async () => {
     const { sessionId, events, lastId } = await pausedSession();
-    expect(launches).toBe(2);
+    expect(paid.launches()).toBe(2);
     expect(events.at(-1)).toMatchObject({ outcome: 'awaiting_approval' });
     const card = events.find((e) => e.type === 'approval_required');
     expect(card).toMatchObject({
@@ -99,7 +87,7 @@ describe('spending pauses', () => {
     });
     expect(stopped.events.find((e) => e.type === 'error')).toMatchObject({ code: 'spending_stopped' });
     expect(messageRequests(fake)).toHaveLength(2);
-    expect(launches).toBe(2);
+    expect(paid.launches()).toBe(2);
   });
 
   it('pauses at warnAtUsd and each doubling after it', () => {
