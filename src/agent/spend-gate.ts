@@ -27,10 +27,10 @@ export function nextPauseUsd(warnAtUsd: number, spentUsd: number): number {
 export async function checkSpendGate(deps: AgentDeps, turn: Turn): Promise<GateOutcome> {
   const sessionId = turn.session.id;
   const gate = [...turn.decisions.values()].find((d) => d.toolCallId.startsWith(GATE_PREFIX));
-  const session = await deps.sessions.get(sessionId);
-  const spentUsd = session?.costUsd ?? 0;
+  const spend = await deps.sessions.spendOf(sessionId);
+  const spentUsd = spend.costUsd;
   const warnAtUsd = deps.config.budget.warnAtUsd;
-  const pauseAt = session?.spendPauseAtUsd ?? warnAtUsd;
+  const pauseAt = spend.spendPauseAtUsd ?? warnAtUsd;
   if (gate) {
     turn.decisions = new Map([...turn.decisions].filter(([id]) => id !== gate.toolCallId));
     await deps.toolCalls.dropPending(sessionId, gate.toolCallId);

@@ -39,14 +39,14 @@ export async function settleToolCalls(
   input: BatchInput,
 ): Promise<{ recorded: ToolMessage[]; waiting: PendingCall[] }> {
   const { sessionId } = input;
-  const [journal, pending, session] = await Promise.all([
+  const [journal, pending, spend] = await Promise.all([
     deps.toolCalls.journal(sessionId),
     deps.toolCalls.getPending(sessionId),
-    deps.sessions.get(sessionId),
+    deps.sessions.spendOf(sessionId),
   ]);
   // Calls of one batch are priced in order, each against what the ones before it commit, so two
   // yolo jobs cannot each fit a cap that only one fits.
-  let spentUsd = session?.costUsd ?? 0;
+  let spentUsd = spend.costUsd;
   const plans: Plan[] = [];
   for (const call of input.calls) {
     const plan = await (async (): Promise<Plan> => {

@@ -104,6 +104,16 @@ export class SessionStore {
     await this.redis.hset(this.keys.session(init.id).session, fields);
   }
 
+  /** What the session has spent and where it next pauses: one HMGET, for checks made every step. */
+  async spendOf(id: string): Promise<{ costUsd: number; spendPauseAtUsd: number | undefined }> {
+    const [cost, pause] = await this.redis.hmget(this.keys.session(id).session, 'costUsd', 'spendPauseAtUsd');
+    const pauseAt = pause === null ? undefined : Number(pause);
+    return {
+      costUsd: Number(cost ?? 0) || 0,
+      spendPauseAtUsd: pauseAt !== undefined && Number.isFinite(pauseAt) ? pauseAt : undefined,
+    };
+  }
+
   async get(id: string): Promise<SessionRecord | undefined> {
     const raw = await this.redis.hgetall(this.keys.session(id).session);
     if (!raw.id) return undefined;
