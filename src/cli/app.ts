@@ -148,7 +148,21 @@ export class App implements AgentGateway {
     return id;
   }
 
-  submit(sessionId: string, op: Operation, userId?: string): Promise<OperationEnvelope> {
+  async submit(sessionId: string, op: Operation, userId?: string): Promise<OperationEnvelope> {
+    // A job card's Cancel acts at once, like an interrupt, rather than waiting behind a running
+    // turn; the worker's path stays for a gateway without a token or a Hub that failed just now.
+    if (op.type === 'cancel_job' && this.endpoints().hub.token) {
+      try {
+        await hubJobControl(this.endpoints().hub).cancel(op.namespace, op.jobId, AbortSignal.timeout(15_000));
+        this.options.logger.info({ sessionId, jobId: op.jobId, userId }, 'job cancelled from its card');
+        return { id: randomUUID(), sessionId, at: Date.now(), ...(userId ? { userId } : {}), op };
+      } catch (err) {
+        this.options.logger.warn(
+          { err, sessionId, jobId: op.jobId },
+          'job cancel failed; handing it to a worker',
+        );
+      }
+    }
     return this.operations.submit(sessionId, op, userId);
   }
 

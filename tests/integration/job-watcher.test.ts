@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/cli/app.js';
 import type { AgentEvent } from '../../src/core/events.js';
 import { PUBLIC_ENDPOINTS } from '../../src/tools/tool-services.js';
-import { startFakeAnthropic, type FakeAnthropic } from '../fakes/fake-anthropic.js';
+import { startFakeAnthropic, type FakeAnthropic, type FakeReply } from '../fakes/fake-anthropic.js';
 import {
   addJobsAccount,
   createHubJobsWorld,
@@ -39,7 +39,10 @@ function appFor(world: HubJobsWorld): App {
   return app;
 }
 
-async function launch(runningMs: number) {
+async function launch(
+  runningMs: number,
+  after: FakeReply[] = [{ text: '<@u1> the training finished and pushed intern/demo.' }],
+) {
   const world = createHubJobsWorld();
   addJobsAccount(world, HF_TOKEN, { user: 'intern' });
   world.nextTimeline = [{ stage: 'RUNNING', ms: runningMs }, { stage: 'COMPLETED' }];
@@ -65,7 +68,7 @@ async function launch(runningMs: number) {
       ],
     },
     { text: 'Launched; I will report when it ends.' },
-    { text: '<@u1> the training finished and pushed intern/demo.' },
+    ...after,
   );
   const app = appFor(world);
   await app.startWorkers();
@@ -136,5 +139,29 @@ describe('the job watcher', () => {
       },
     );
     expect(messageRequests(fake!)).toHaveLength(3);
+  });
+
+  it('a Cancel from the card acts at once, even while a turn runs, and the end is reported as CANCELED', async () => {
+    // After the launch, a slow answer: a turn that holds the session's mailbox for seconds.
+    const { world, app, sessionId } = await launch(60_000, [
+      { text: 'thinking about it', chunkDelayMs: 300, textChunkChars: 1 },
+    ]);
+    await waitForEvent(app, sessionId, (e) => e.type === 'job_update', { timeoutMs: 10_000 });
+    const job = world.jobs[0]!;
+    await app.operations.submit(sessionId, { type: 'user_input', text: 'keep talking' }, 'u1');
+    await waitForEvent(app, sessionId, (e) => e.type === 'assistant_chunk' && e.text === 't', {
+      timeoutMs: 10_000,
+    });
+    const envelope = await app.submit(
+      sessionId,
+      { type: 'cancel_job', namespace: 'intern', jobId: job.id },
+      'u1',
+    );
+    expect(envelope.op.type).toBe('cancel_job');
+    expect(job.canceled).toBe(true);
+    const { events } = await waitForEvent(app, sessionId, (e) => e.type === 'job_update' && e.final, {
+      timeoutMs: 15_000,
+    });
+    expect(updates(events).at(-1)).toMatchObject({ stage: 'CANCELED', final: true });
   });
 });
