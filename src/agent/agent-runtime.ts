@@ -9,7 +9,7 @@ import { compactHistory } from './compaction.js';
 import { danglingToolCalls } from './history-queries.js';
 import { answered, closeOpenStream, complete, idle, startFresh, undo } from './session-steps.js';
 import { abandonCalls } from './tool-batch.js';
-import { cancelJob, jobFinishedNote } from './job-operations.js';
+import { askerMention, cancelJob, jobFinishedNote } from './job-operations.js';
 import type { ChatMessage } from '../core/messages.js';
 import { runTurn, type Turn, type TurnOutcome } from './turn-loop.js';
 
@@ -132,9 +132,10 @@ export class AgentRuntime implements OperationHandler {
         });
       case 'job_finished':
         return this.turnOnMessage(deps, envelope, session, resuming, cancel, stop, {
-          content: jobFinishedNote(op, session),
+          content: jobFinishedNote(op),
           synthetic: 'note',
           abandonWhy: 'a job ended and the turn went on without a decision.',
+          ...(askerMention(session) ? { mention: askerMention(session) } : {}),
         });
       case 'cancel_job':
         return cancelJob(deps, sessionId, op);
@@ -201,7 +202,7 @@ export class AgentRuntime implements OperationHandler {
     resuming: boolean,
     cancel: AbortSignal,
     stop: AbortSignal,
-    input: { content: string; synthetic?: 'note'; abandonWhy: string },
+    input: { content: string; synthetic?: 'note'; abandonWhy: string; mention?: string },
   ): Promise<TurnOutcome> {
     const { sessionId } = envelope;
     const history = await deps.history.load(sessionId);
@@ -225,7 +226,9 @@ export class AgentRuntime implements OperationHandler {
       await idle(deps, sessionId);
       return 'done';
     }
-    return runTurn(deps, await this.newTurn(deps, session, history, cancel, stop, new Map()));
+    const turn = await this.newTurn(deps, session, history, cancel, stop, new Map());
+    if (input.mention) turn.mention = input.mention;
+    return runTurn(deps, turn);
   }
 
   private async newTurn(

@@ -12,23 +12,26 @@ export interface JobControl {
 }
 
 /**
- * The message a session gets when one of its jobs ends, written for the model: what happened, the
- * last log lines, and what to do now. In a chat thread it asks the model to name the person who
- * asked, so that the thread's notification reaches them.
+ * Whom an unasked report (a job's end) is for, as the chat platforms write a mention: the session's
+ * owner, in a chat thread. Put before the report's first text, so it never depends on the model.
  */
-export function jobFinishedNote(op: JobFinished, session: SessionRecord): string {
+export function askerMention(session: SessionRecord): string | undefined {
+  return session.platform === 'terminal' || session.owner === '' ? undefined : `<@${session.owner}> `;
+}
+
+/**
+ * The message a session gets when one of its jobs ends, written for the model: what happened, the
+ * last log lines, and what to do now.
+ */
+export function jobFinishedNote(op: JobFinished): string {
   const took = op.elapsedSeconds === undefined ? '' : ` after ${formatMinutes(op.elapsedSeconds)}`;
   const cost = op.costUsd === undefined ? '' : `, costing $${op.costUsd.toFixed(2)}`;
-  const mention =
-    session.platform === 'terminal' || session.owner === ''
-      ? ''
-      : ` Start your reply with <@${session.owner}>, who asked for it.`;
   const logs =
     op.logTail.length > 0 ? `\nLast log lines:\n${op.logTail.join('\n')}` : '\nThe job wrote no logs.';
   return (
     `[The HF job ${op.jobId} (${op.flavor}, namespace ${op.namespace}) ended: ${op.stage}${took}${cost}.]${logs}\n\n` +
     `Report in the thread what happened (read more with hf_jobs logs if you need to). If it succeeded, check and ` +
-    `link what it pushed to the Hub; if it failed, say why and what you propose.${mention}`
+    `link what it pushed to the Hub; if it failed, say why and what you propose.`
   );
 }
 

@@ -32,6 +32,8 @@ export interface Turn {
   costUsd: number;
   /** Some call of this turn had no known price. */
   costUnknown: boolean;
+  /** Put before the turn's first text (`<@U123> `): whom an unasked report is for. */
+  mention?: string;
 }
 
 /** How a turn ended (see `OperationOutcome`), or `yielded`: stopped midway for another worker to resume. */
@@ -157,6 +159,13 @@ export async function runTurn(deps: AgentDeps, turn: Turn): Promise<TurnOutcome>
   }
 }
 
+/** The turn's pending mention, once: the first text shown carries it. */
+function takeMention(turn: Turn): string {
+  const mention = turn.mention ?? '';
+  delete turn.mention;
+  return mention;
+}
+
 async function callModel(deps: AgentDeps, turn: Turn) {
   const { id: sessionId } = turn.session;
   const stream = turn.session.stream === undefined ? deps.config.stream : turn.session.stream === '1';
@@ -178,7 +187,8 @@ async function callModel(deps: AgentDeps, turn: Turn) {
         (delta) => {
           if (!stream || delta.length === 0) return;
           streamed = true;
-          chunks = chunks.then(() => emitEvent(deps, sessionId, { type: 'assistant_chunk', text: delta }));
+          const text = `${takeMention(turn)}${delta}`;
+          chunks = chunks.then(() => emitEvent(deps, sessionId, { type: 'assistant_chunk', text }));
         },
         signal,
       );
@@ -186,7 +196,10 @@ async function callModel(deps: AgentDeps, turn: Turn) {
       await recordUsage(deps, turn, response.usage);
       if (streamed) await emitEvent(deps, sessionId, { type: 'assistant_stream_end' });
       else if (response.text.length > 0)
-        await emitEvent(deps, sessionId, { type: 'assistant_message', text: response.text });
+        await emitEvent(deps, sessionId, {
+          type: 'assistant_message',
+          text: `${takeMention(turn)}${response.text}`,
+        });
       return response;
     } catch (err) {
       await chunks.catch((e: unknown) => deps.logger.warn({ err: e, sessionId }, 'chunk emit failed'));

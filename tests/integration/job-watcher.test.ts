@@ -41,7 +41,7 @@ function appFor(world: HubJobsWorld): App {
 
 async function launch(
   runningMs: number,
-  after: FakeReply[] = [{ text: '<@u1> the training finished and pushed intern/demo.' }],
+  after: FakeReply[] = [{ text: 'The training finished and pushed intern/demo.' }],
 ) {
   const world = createHubJobsWorld();
   addJobsAccount(world, HF_TOKEN, { user: 'intern' });
@@ -110,7 +110,13 @@ describe('the job watcher', () => {
       new RegExp(`^\\[The HF job ${world.jobs[0]!.id} \\(a10g-small, namespace intern\\) ended: COMPLETED`),
     );
     expect(note).toContain('pushed to intern/demo');
-    expect(note).toContain('Start your reply with <@u1>');
+    // The report names who asked, whatever the model writes.
+    const finishedAt = events.findIndex((e) => e.type === 'processing' && e.opType === 'job_finished');
+    const report = events
+      .slice(finishedAt)
+      .flatMap((e) => (e.type === 'assistant_chunk' ? [e.text] : []))
+      .join('');
+    expect(report).toBe('<@u1> The training finished and pushed intern/demo.');
     expect(note).not.toContain(HF_TOKEN);
 
     // The $1.00 estimate (a10g-small, 1 h) was replaced by ~1.2 s of running.
