@@ -1,7 +1,8 @@
+import { EventFeed } from './event-feed.js';
 import { estimateText } from '../shared/event-text.js';
 import { userMessageOf } from '../../src/core/errors.js';
 import type { Readable, Writable } from 'node:stream';
-import type { AgentGateway, EventReader, StoredEvent } from '../../src/core/agent-gateway.js';
+import type { AgentGateway, EventReader } from '../../src/core/agent-gateway.js';
 import type { PendingCallSummary } from '../../src/core/events.js';
 import { MAX_USER_TEXT_CHARS, type ApprovalDecision, type Operation } from '../../src/core/operations.js';
 import {
@@ -65,7 +66,7 @@ export async function runChat(gateway: AgentGateway, options: ChatOptions): Prom
 
 class TerminalChat {
   private readonly follower: SessionFollower;
-  private readonly events: AsyncIterator<StoredEvent>;
+  private readonly events: EventFeed;
   private readonly lines: LineSource;
   private readonly renderer: EventRenderer;
   private readonly s: Styles;
@@ -96,7 +97,11 @@ class TerminalChat {
     this.follower = new SessionFollower(reader, sessionId, {
       ...(options.blockMs !== undefined ? { blockMs: options.blockMs } : {}),
     });
-    this.events = this.follower[Symbol.asyncIterator]();
+    this.events = new EventFeed(this.follower[Symbol.asyncIterator](), (stored) => {
+      // Events nobody waits for (a job's status, its report): shown now, then the prompt again.
+      this.renderer.render(stored.event);
+      this.lines.redraw();
+    });
     this.lines = new LineSource(options.input, options.output, terminal);
     this.lines.onBusyInterrupt = () => this.interruptTurn();
     this.prompt = this.s.bold(this.s.cyan('you › '));
@@ -182,13 +187,23 @@ class TerminalChat {
 
   /** Submits `op` and renders events until it ends, asking for approvals on the way. */
   private async runOperation(op: Operation): Promise<void> {
-    let envelope = await this.gateway.submit(this.sessionId, op, this.owner);
-    for (;;) {
-      const end = await this.waitForEnd(envelope.id);
-      if (end?.outcome !== 'awaiting_approval' || end.pending.length === 0) return;
-      const decisions = await this.askApprovals(end.pending);
-      if (!decisions) return;
-      envelope = await this.gateway.submit(this.sessionId, { type: 'exec_approval', decisions }, this.owner);
+    // Held from before the submit, so the operation's first events wait for it, not for the prompt.
+    this.events.hold();
+    try {
+      let envelope = await this.gateway.submit(this.sessionId, op, this.owner);
+      for (;;) {
+        const end = await this.waitForEnd(envelope.id);
+        if (end?.outcome !== 'awaiting_approval' || end.pending.length === 0) return;
+        const decisions = await this.askApprovals(end.pending);
+        if (!decisions) return;
+        envelope = await this.gateway.submit(
+          this.sessionId,
+          { type: 'exec_approval', decisions },
+          this.owner,
+        );
+      }
+    } finally {
+      this.events.release();
     }
   }
 

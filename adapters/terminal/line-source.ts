@@ -70,6 +70,11 @@ export class LineSource {
     });
   }
 
+  /** Shows the prompt again (keeping what was typed) after something was printed above it. */
+  redraw(): void {
+    if (this.terminal && this.waiter && !this.closed) this.rl.prompt(true);
+  }
+
   close(): void {
     this.rl.close();
   }

@@ -200,4 +200,38 @@ describe('terminal chat on a terminal', () => {
     expect(output.text).toContain('(Press Ctrl+C again or Ctrl+D to quit.)');
     expect(output.text).not.toContain('too late');
   });
+
+  it('shows what arrives while the user sits at the prompt (a job status line), and redraws the prompt', async () => {
+    echo();
+    const app = await startApp();
+    const input = new PassThrough();
+    const output = new Capture();
+    const done = runChat(app, { input, output, color: false, terminal: true });
+    input.write('hello\r');
+    while (!output.text.includes('echo: hello')) await new Promise((r) => setTimeout(r, 10));
+    // No command runs now: a job update for the chat's session must still be shown.
+    const sessions = await app.redis.keys(`${app.keys.prefix}:session:*`);
+    const id =
+      sessions.map((k) => /\{([0-9a-f-]{36})\}/.exec(k)?.[1]).find((k): k is string => k !== undefined) ?? '';
+    await app.events.emit(id, {
+      type: 'job_update',
+      namespace: 'intern',
+      jobId: 'job123abc',
+      url: 'https://huggingface.co/jobs/intern/job123abc',
+      stage: 'RUNNING',
+      flavor: 'a10g-small',
+      elapsedSeconds: 192,
+      costSoFarUsd: 0.05,
+      logTail: ['step 10: loss 1.2'],
+      final: false,
+    });
+    const deadline = Date.now() + 5_000;
+    while (!output.text.includes('job job123abc RUNNING') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    if (!output.text.includes('job job123abc')) throw new Error(`not shown (session ${id}):\n${output.text}`);
+    const after = output.text.slice(output.text.indexOf('job job123abc RUNNING'));
+    expect(after).toContain('you › ');
+    input.write('\u0004');
+    await done;
+  });
 });
