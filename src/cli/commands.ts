@@ -114,6 +114,11 @@ async function withOps(ctx: AppCommandContext, work: (ops: OpsServer) => Promise
     port: env.PORT ?? (slackHttpMode(env) ? 3000 : undefined),
     logger: ctx.logger,
   });
+  // Not ready until the chat adapters this command will start are up: a probe must not see the
+  // process ready in the moment between the ops server listening and the adapters registering.
+  if (ctx.args.command === 'start' || ctx.args.command === 'gateway') {
+    for (const name of configuredAdapters(env)) ops.readiness.expect(name);
+  }
   try {
     return await work(ops);
   } finally {
