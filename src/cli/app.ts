@@ -124,7 +124,7 @@ export class App implements AgentGateway {
       ...(options.projectRoot ? { projectRoot: options.projectRoot } : {}),
     });
     this.registry = new ToolRegistry([
-      ...builtinTools(services, config, () => this.registry.all(), this.skills),
+      ...builtinTools(services, config, () => this.registry.all(), this.skills, options.projectRoot),
       ...(options.extraTools ?? []),
     ]);
     this.models = new ModelResolver({

@@ -118,6 +118,20 @@ export const configSchema = z.strictObject({
       commandGuild: z.string().default(''),
     })
     .prefault({}),
+  /**
+   * Code tools (`read`, `write`, `edit`, `bash`): each session works in `<workspaceRoot>/<session id>`
+   * (relative to the project root unless absolute); `local` runs `bash` in bubblewrap, with network
+   * only when `network` is true.
+   */
+  code: z
+    .strictObject({
+      runtime: z
+        .enum(['local'], { error: 'must be "local" (hf-sandbox is not in this build yet)' })
+        .default('local'),
+      workspaceRoot: z.string().min(1).default('.data/workspaces'),
+      network: z.boolean().default(false),
+    })
+    .prefault({}),
   /** The `research` sub-agent's limits: LLM calls, tokens (in + out) and one call's deadline. */
   research: z
     .strictObject({

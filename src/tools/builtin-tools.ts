@@ -1,6 +1,9 @@
+import { resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { AnyToolSpec } from '../core/tool-spec.js';
 import type { SkillCatalog } from '../skills/index.js';
+import { bashTools } from './code/bash-index.js';
+import { fileTools } from './code/index.js';
 import { datasetsTools } from './datasets/index.js';
 import { docsTools } from './docs/index.js';
 import { githubTools } from './github/index.js';
@@ -19,10 +22,13 @@ import type { ToolServices } from './tool-services.js';
  */
 export function builtinTools(
   services: ToolServices,
-  config: Pick<Config, 'research' | 'jobs'>,
+  config: Pick<Config, 'research' | 'jobs' | 'code'>,
   allTools: () => readonly AnyToolSpec[],
   skills: SkillCatalog,
+  projectRoot: string = process.cwd(),
 ): AnyToolSpec[] {
+  // Each session's workspace is `<workspaceRoot>/<session id>`, the root relative to the project.
+  const workspaceRoot = resolve(projectRoot, config.code.workspaceRoot);
   return [
     planTool,
     researchTool(allTools, config.research),
@@ -34,5 +40,7 @@ export function builtinTools(
     ...githubTools(services),
     ...webTools(services),
     skills.tool(),
+    ...fileTools({ workspaceRoot }),
+    ...bashTools({ workspaceRoot, network: config.code.network }),
   ];
 }

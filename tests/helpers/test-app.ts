@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { App, type AppOptions } from '../../src/cli/app.js';
@@ -15,6 +17,8 @@ export function testConfig(overrides: Record<string, unknown> = {}): Config {
     worker: { concurrency: 10, lockMs: 1_000, stalledIntervalMs: 500 },
     // No skill source by default: tests never reach GitHub.
     skills: [],
+    // Code tools work in a scratch folder, never in the checkout.
+    code: { workspaceRoot: join(tmpdir(), 'mlib-test-workspaces') },
     ...overrides,
   });
 }

@@ -81,6 +81,10 @@ describe('bash (local runtime, bubblewrap)', () => {
       command: [
         `test -e ${PROJECT}/package.json && echo SEES-PROJECT`,
         'ls /root >/dev/null 2>&1 && echo SEES-ROOT',
+        // /etc only as far as programs need it: no shadow file, no SSH host keys.
+        'test -e /etc/shadow && echo SEES-SHADOW',
+        'test -e /etc/ssh && echo SEES-SSH',
+        'test -e /etc/passwd && echo HAS-PASSWD',
         `test -e ${join(other, 'secret.txt')} && echo SEES-OTHER`,
         '{ echo x > /usr/pwned; } 2>/dev/null && echo WROTE-USR',
         // The workspace root's path exists in the sandbox only on its private /tmp: a write there is lost.
@@ -91,6 +95,7 @@ describe('bash (local runtime, bubblewrap)', () => {
       ].join('; '),
     });
     expect(result.output).toContain('WROTE-WS');
+    expect(result.output).toContain('HAS-PASSWD');
     expect(result.output).not.toMatch(/SEES-|WROTE-USR/);
     expect(existsSync(join(root, 'escaped'))).toBe(false);
     expect(readFileSync(join(other, 'secret.txt'), 'utf8')).toBe('theirs');

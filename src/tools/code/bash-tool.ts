@@ -87,7 +87,7 @@ function hostSystemDirs(): SystemDir[] {
     try {
       const stat = lstatSync(path);
       if (stat.isSymbolicLink()) dirs.push({ path, symlinkTo: readlinkSync(path) });
-      else if (stat.isDirectory()) dirs.push({ path });
+      else if (stat.isDirectory() || stat.isFile()) dirs.push({ path });
     } catch {
       // Not on this host.
     }

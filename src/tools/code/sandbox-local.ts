@@ -22,8 +22,35 @@ export interface SandboxSpec {
   systemDirs: readonly SystemDir[];
 }
 
-/** The folders the sandbox shows read-only: programs, libraries and /etc (config, CA certs, no homes). */
-export const SYSTEM_DIR_PATHS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/etc'] as const;
+/**
+ * What the sandbox shows read-only: programs and libraries, and of /etc only what programs need to
+ * run, resolve names and check certificates — not the whole folder, whose shadow file, SSH host keys
+ * and service configs a worker running as root could otherwise read.
+ */
+export const SYSTEM_DIR_PATHS = [
+  '/usr',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/etc/alternatives',
+  '/etc/ssl',
+  '/etc/ca-certificates',
+  '/etc/resolv.conf',
+  '/etc/hosts',
+  '/etc/nsswitch.conf',
+  '/etc/passwd',
+  '/etc/group',
+  '/etc/localtime',
+  '/etc/ld.so.cache',
+  '/etc/ld.so.conf',
+  '/etc/ld.so.conf.d',
+  '/etc/mime.types',
+  '/etc/protocols',
+  '/etc/services',
+  '/etc/os-release',
+] as const;
 
 /** bwrap's arguments (without the `bwrap` program itself). */
 export function bwrapArgs(spec: SandboxSpec): string[] {
