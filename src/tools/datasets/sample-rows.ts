@@ -1,6 +1,6 @@
 /**
  * Sample rows as short Markdown, each cell cut to {@link MAX_CELL_CHARS} (the reference's 150),
- * media cells as a placeholder instead of their long signed URLs, and, when there is a `messages`
+ * media cells as a short stand-in ([image 640×480]) instead of their long signed URLs, and, when there is a `messages`
  * column, the shape of its messages (roles, keys, tool calls, an example), as the reference does.
  */
 

@@ -3,7 +3,7 @@ import type { ApiBodyField, ApiOperation, ApiParameter } from './openapi-catalog
 /**
  * A ready request for an operation: a curl line against `$HF_ENDPOINT` (the public Hub when unset)
  * with `$HF_TOKEN` left for the shell to expand, so the token itself never appears. Path and
- * required query parameters are filled with their example, default or a `<name>` placeholder; a
+ * required query parameters are filled with their example, default or `<name>` for the model to fill in; a
  * JSON body gets the schema's example, else its required fields (or its first few).
  */
 export function curlFor(op: ApiOperation): string {
@@ -30,7 +30,7 @@ export function curlFor(op: ApiOperation): string {
   return lines.join(' \\\n  ');
 }
 
-/** A value for the URL, encoded unless it is a `<placeholder>` for the caller to replace. */
+/** A value for the URL, encoded unless it is a `<name>` the caller fills in. */
 function urlValue(value: unknown, encode: (text: string) => string): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return /^<[^>]+>$/.test(text) ? text : encode(text);
