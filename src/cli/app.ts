@@ -17,11 +17,12 @@ import { EventPump } from '../store/event-pump.js';
 import { AgentRuntime } from '../agent/agent-runtime.js';
 import type { AgentDeps } from '../agent/agent-deps.js';
 import { SpendLedger } from '../store/spend-ledger.js';
-import { JobWatcher } from '../jobs/job-watcher.js';
-import { hubJobControl } from '../jobs/job-control.js';
-import { SkillCatalog } from '../skills/index.js';
-import { ToolCache } from '../tools/shared/tool-cache.js';
-import { PUBLIC_ENDPOINTS, type ServiceEndpoints, type ToolServices } from '../tools/tool-services.js';
+import type { JobWatcher } from '../jobs/job-watcher.js';
+import { cancelJobNow, hubJobControl } from '../jobs/job-control.js';
+import { buildToolRuntime } from './app-tools.js';
+import type { SkillCatalog } from '../skills/index.js';
+import type { ToolCache } from '../tools/shared/tool-cache.js';
+import { PUBLIC_ENDPOINTS, type ServiceEndpoints } from '../tools/tool-services.js';
 import { ModelResolver } from './model-resolver.js';
 import type { AppOptions } from './app-options.js';
 
@@ -40,9 +41,9 @@ import { SessionStore, type NewSession } from '../store/session-store.js';
 import { ThreadIndex } from '../store/thread-index.js';
 import { ToolCallStore } from '../store/tool-call-store.js';
 import { redisToolState } from '../store/tool-state-store.js';
+import { redisAdapterState } from '../store/adapter-state-store.js';
 import { FencedWrites } from '../store/fenced-writes.js';
-import { ToolRegistry } from '../tools/tool-registry.js';
-import { builtinTools } from '../tools/builtin-tools.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
 
 /**
  * The composition root: builds every store, the queue and (on demand) the workers from one config.
@@ -96,37 +97,19 @@ export class App implements AgentGateway {
     // Without a listener BullMQ prints the queue's connection errors with console.error.
     this.queue.on('error', throttledErrorLog(options.logger, { queue: 'drain' }, 'queue error; retrying'));
     this.operations = new OperationQueue(this.redis, this.keys, this.queue, this.cancel);
-    this.toolCache = new ToolCache(this.redis, this.keys.prefix, options.logger);
-    const endpoints = options.services ?? PUBLIC_ENDPOINTS;
-    this.jobs = new JobWatcher({
-      redisUrl,
-      connection: this.redis,
+    const tools = buildToolRuntime({
+      options,
+      redis: this.redis,
       keys: this.keys,
-      hub: endpoints.hub,
       events: this.events,
       sessions: this.sessions,
       operations: this.operations,
       spend: this.spend,
-      logger: options.logger,
-      redact: options.redact ?? ((t: string) => t),
-      stalledIntervalMs: config.worker.stalledIntervalMs,
-      lockMs: config.worker.lockMs,
-      ...(options.jobWatch ?? {}),
     });
-    const services: ToolServices = {
-      ...endpoints,
-      cache: this.toolCache,
-      logger: options.logger,
-    };
-    this.skills = new SkillCatalog({
-      sources: config.skills,
-      services,
-      ...(options.projectRoot ? { projectRoot: options.projectRoot } : {}),
-    });
-    this.registry = new ToolRegistry([
-      ...builtinTools(services, config, () => this.registry.all(), this.skills, options.projectRoot),
-      ...(options.extraTools ?? []),
-    ]);
+    this.toolCache = tools.toolCache;
+    this.jobs = tools.jobs;
+    this.skills = tools.skills;
+    this.registry = tools.registry;
     this.models = new ModelResolver({
       config,
       logger: options.logger,
@@ -149,19 +132,13 @@ export class App implements AgentGateway {
   }
 
   async submit(sessionId: string, op: Operation, userId?: string): Promise<OperationEnvelope> {
-    // A job card's Cancel acts at once, like an interrupt, rather than waiting behind a running
+    // A job card's Cancel acts at once, as an interrupt does, rather than waiting behind a running
     // turn; the worker's path stays for a gateway without a token or a Hub that failed just now.
-    if (op.type === 'cancel_job' && this.endpoints().hub.token) {
-      try {
-        await hubJobControl(this.endpoints().hub).cancel(op.namespace, op.jobId, AbortSignal.timeout(15_000));
-        this.options.logger.info({ sessionId, jobId: op.jobId, userId }, 'job cancelled from its card');
-        return { id: randomUUID(), sessionId, at: Date.now(), ...(userId ? { userId } : {}), op };
-      } catch (err) {
-        this.options.logger.warn(
-          { err, sessionId, jobId: op.jobId },
-          'job cancel failed; handing it to a worker',
-        );
-      }
+    if (
+      op.type === 'cancel_job' &&
+      (await cancelJobNow(this.endpoints().hub, op, this.options.logger, sessionId))
+    ) {
+      return { id: randomUUID(), sessionId, at: Date.now(), ...(userId ? { userId } : {}), op };
     }
     return this.operations.submit(sessionId, op, userId);
   }
@@ -255,21 +232,7 @@ export class App implements AgentGateway {
   }
 
   adapterState(adapter: string): AdapterStateStore {
-    const key = (sessionId: string) => `${this.keys.session(sessionId).session}:adapter:${adapter}`;
-    return {
-      get: async (sessionId, field) => (await this.redis.hget(key(sessionId), field)) ?? undefined,
-      getMany: async (sessionId, fields) => {
-        if (fields.length === 0) return {};
-        const values = await this.redis.hmget(key(sessionId), ...fields);
-        return Object.fromEntries(fields.flatMap((f, i) => (values[i] == null ? [] : [[f, values[i]]])));
-      },
-      set: async (sessionId, fields) => {
-        await this.redis.hset(key(sessionId), fields);
-      },
-      delete: async (sessionId, ...fields) => {
-        if (fields.length > 0) await this.redis.hdel(key(sessionId), ...fields);
-      },
-    };
+    return redisAdapterState(this.redis, this.keys, adapter);
   }
 
   private blockingConnection(name: string): Redis {

@@ -1,0 +1,64 @@
+import type { Redis } from 'ioredis';
+import { JobWatcher } from '../jobs/job-watcher.js';
+import type { OperationQueue } from '../queue/operation-queue.js';
+import { SkillCatalog } from '../skills/index.js';
+import type { EventStore } from '../store/event-store.js';
+import type { KeySpace } from '../store/keys.js';
+import type { SessionStore } from '../store/session-store.js';
+import type { SpendLedger } from '../store/spend-ledger.js';
+import { builtinTools } from '../tools/builtin-tools.js';
+import { ToolCache } from '../tools/shared/tool-cache.js';
+import { ToolRegistry } from '../tools/tool-registry.js';
+import { PUBLIC_ENDPOINTS, type ToolServices } from '../tools/tool-services.js';
+import type { AppOptions } from './app-options.js';
+
+/** What the tools run on: their cache, the job watcher, the skills and the registry of every tool. */
+export interface ToolRuntime {
+  toolCache: ToolCache;
+  jobs: JobWatcher;
+  skills: SkillCatalog;
+  registry: ToolRegistry;
+}
+
+/** Builds the tool side of the composition root from the app's stores. */
+export function buildToolRuntime(parts: {
+  options: AppOptions;
+  redis: Redis;
+  keys: KeySpace;
+  events: EventStore;
+  sessions: SessionStore;
+  operations: OperationQueue;
+  spend: SpendLedger;
+}): ToolRuntime {
+  const { options, redis, keys } = parts;
+  const { config, logger } = options;
+  const endpoints = options.services ?? PUBLIC_ENDPOINTS;
+  const toolCache = new ToolCache(redis, keys.prefix, logger);
+  const jobs = new JobWatcher({
+    redisUrl: options.redisUrl,
+    connection: redis,
+    keys,
+    hub: endpoints.hub,
+    events: parts.events,
+    sessions: parts.sessions,
+    operations: parts.operations,
+    spend: parts.spend,
+    logger,
+    redact: options.redact ?? ((t: string) => t),
+    stalledIntervalMs: config.worker.stalledIntervalMs,
+    lockMs: config.worker.lockMs,
+    ...(options.jobWatch ?? {}),
+  });
+  const services: ToolServices = { ...endpoints, cache: toolCache, logger };
+  const skills = new SkillCatalog({
+    sources: config.skills,
+    services,
+    ...(options.projectRoot ? { projectRoot: options.projectRoot } : {}),
+  });
+  // The research tool reads the registry when it runs, so it sees the extra tools too.
+  const registry: ToolRegistry = new ToolRegistry([
+    ...builtinTools(services, config, () => registry.all(), skills, options.projectRoot),
+    ...(options.extraTools ?? []),
+  ]);
+  return { toolCache, jobs, skills, registry };
+}
