@@ -7,7 +7,7 @@ import { atomicWrite } from './atomic-write.js';
 import { fileError } from './file-errors.js';
 import { wasRead } from './read-tracking.js';
 import { applyEdit } from './text-edit.js';
-import { displayPath, resolveInWorkspace, sessionWorkspace } from './workspace.js';
+import { locate } from './workspace.js';
 
 const DESCRIPTION = [
   'Performs string replacements in a file of your workspace. Exact matching, with a careful fallback when only whitespace differs.',
@@ -53,9 +53,7 @@ export function editTool(root: string): AnyToolSpec {
     sideEffects: true,
     needsApproval: () => undefined,
     async execute(args, ctx) {
-      const workspace = await sessionWorkspace(root, ctx.sessionId);
-      const absolute = await resolveInWorkspace(root, ctx.sessionId, args.path);
-      const shown = displayPath(workspace, absolute);
+      const { absolute, shown } = await locate(root, ctx.sessionId, args.path);
       const info = await stat(absolute).catch((err: unknown) => {
         throw fileError(err, shown, 'editing');
       });

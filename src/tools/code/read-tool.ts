@@ -6,7 +6,7 @@ import { ToolInputError } from '../shared/service-error.js';
 import { trimOutput } from '../shared/trim-output.js';
 import { fileError } from './file-errors.js';
 import { markRead } from './read-tracking.js';
-import { displayPath, resolveInWorkspace, sessionWorkspace } from './workspace.js';
+import { locate } from './workspace.js';
 
 export const DEFAULT_READ_LINES = 2_000;
 export const MAX_LINE_CHARS = 4_000;
@@ -52,9 +52,7 @@ export function readTool(root: string): AnyToolSpec {
     // The workspace is the session's own: nothing here touches anyone else's files.
     needsApproval: () => undefined,
     async execute(args, ctx) {
-      const workspace = await sessionWorkspace(root, ctx.sessionId);
-      const absolute = await resolveInWorkspace(root, ctx.sessionId, args.path);
-      const shown = displayPath(workspace, absolute);
+      const { absolute, shown } = await locate(root, ctx.sessionId, args.path);
       const bytes = await load(absolute, shown);
       if (bytes.subarray(0, 8_192).includes(0)) {
         throw new ToolInputError(`${shown} looks like a binary file; read shows text only.`);

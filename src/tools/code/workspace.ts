@@ -49,6 +49,17 @@ export async function resolveInWorkspace(
 }
 
 /** The path as the model should see it in results: relative to its workspace. */
+/** A path of a call, resolved in the session's workspace: where it is, and how to name it to the model. */
+export async function locate(
+  root: string,
+  sessionId: string,
+  file: string,
+): Promise<{ workspace: string; absolute: string; shown: string }> {
+  const workspace = await sessionWorkspace(root, sessionId);
+  const absolute = await resolveInWorkspace(root, sessionId, file);
+  return { workspace, absolute, shown: displayPath(workspace, absolute) };
+}
+
 export function displayPath(workspace: string, absolute: string): string {
   return path.relative(workspace, absolute) || '.';
 }

@@ -5,7 +5,7 @@ import { ToolInputError } from '../shared/service-error.js';
 import { atomicWrite } from './atomic-write.js';
 import { fileError } from './file-errors.js';
 import { markRead, wasRead } from './read-tracking.js';
-import { displayPath, resolveInWorkspace, sessionWorkspace } from './workspace.js';
+import { locate } from './workspace.js';
 
 const DESCRIPTION = [
   "Writes a file in your session's workspace. Overwrites the existing file if one exists at the path.",
@@ -31,9 +31,7 @@ export function writeTool(root: string): AnyToolSpec {
     sideEffects: true,
     needsApproval: () => undefined,
     async execute(args, ctx) {
-      const workspace = await sessionWorkspace(root, ctx.sessionId);
-      const absolute = await resolveInWorkspace(root, ctx.sessionId, args.path);
-      const shown = displayPath(workspace, absolute);
+      const { absolute, shown } = await locate(root, ctx.sessionId, args.path);
       const existing = await stat(absolute).catch(() => undefined);
       if (existing?.isDirectory() === true) {
         throw new ToolInputError(`${shown} is a directory; give a file path.`);
