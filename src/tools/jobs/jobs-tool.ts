@@ -90,11 +90,11 @@ export function hfJobsTool(services: ToolServices, options: JobsToolOptions): An
     },
     // The card's figures: price × timeout of a launch (asking or not), none for other operations.
     quote: async (args) => {
+      // Only launches cost money: reads are not priced, and need no hardware list.
+      if (!launchTerms(args, jobs)) return undefined;
       const { estimate, noEstimate } = await estimateJobCall(services, args, jobs);
       if (estimate) return { usd: estimate.usd, basis: quoteBasis(estimate) };
-      return launchTerms(args, jobs)
-        ? { usd: undefined, basis: noEstimate ?? 'no price is known' }
-        : undefined;
+      return { usd: undefined, basis: noEstimate ?? 'no price is known' };
     },
     async execute(args, ctx) {
       const api = new JobsApi(services.hub, {
