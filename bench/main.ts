@@ -3,7 +3,8 @@
  * latency against bare BullMQ, many concurrent sessions on one worker, bytes per turn against history
  * length, and crash recovery. Progress goes to stderr; with --json stdout carries only one JSON
  * object. `--only=d,f` runs a subset (c needs a and b). g and h measure the Slack gateway (issue 3):
- * signed mention → first visible response, and chat API calls of one long streamed answer. k watches
+ * signed mention → first visible response, and chat API calls of one long streamed answer. j is a
+ * turn's CPU and Redis bytes read at a 10,000- against a 10-message history (issue 12). k watches
  * 500 running HF jobs at once (issue 10); BENCH_K_WINDOW_S and BENCH_K_WARMUP_S set its window.
  * Not part of `npm test`.
  */
@@ -15,6 +16,7 @@ import { CleanupStack } from './cleanup-stack.js';
 import { measureConcurrentTurns } from './concurrent-turns.js';
 import { measureCrashResume } from './crash-resume.js';
 import { measureFirstEventLatency } from './first-event-latency.js';
+import { measureHistoryReadCost } from './history-read-cost.js';
 import { measureHistoryWriteBytes } from './history-write-bytes.js';
 import { measureJobWatch } from './job-watch.js';
 import { progress } from './progress.js';
@@ -117,6 +119,9 @@ async function main(): Promise<Figures> {
     figures.h = await section('h', () =>
       measureSlackEditRate(REDIS_URL, sectionPrefix('h'), cleanup, { chars: 5_000, seconds: 20 }),
     );
+  }
+  if (wanted('j')) {
+    figures.j = await section('j', () => measureHistoryReadCost(sectionPrefix('j'), cleanup, { turns: 30 }));
   }
   if (wanted('k')) {
     figures.k = await section('k', () =>

@@ -10,7 +10,7 @@ interface Row {
 
 /** The human table: each figure with its target and whether it is met. */
 export function formatTable(figures: Figures): string {
-  const { a, b, c, d, e, f, g, h, k } = figures;
+  const { a, b, c, d, e, f, g, h, j, k } = figures;
   const rows: Row[] = [
     { label: '(a) bare BullMQ add → completed p50', value: a?.p50Ms, unit: 'ms' },
     { label: '(a) bare BullMQ add → completed p99', value: a?.p99Ms, unit: 'ms' },
@@ -63,6 +63,17 @@ export function formatTable(figures: Figures): string {
       target: { op: '≤', limit: 1 },
     },
     { label: '(h) chat.* calls in all (status, answer)', value: h?.chatApiCallsTotal, unit: '' },
+    { label: '(j) turn CPU, 10-message history, median', value: j?.cpuMs10, unit: 'ms' },
+    { label: '(j) turn CPU, 10,000-message history, median', value: j?.cpuMs10000, unit: 'ms' },
+    { label: '(j) CPU ratio 10,000/10', value: j?.cpuRatio, unit: '', target: { op: '≤', limit: 1.5 } },
+    { label: '(j) Redis bytes read, 10-message history', value: j?.readBytes10, unit: 'B' },
+    { label: '(j) Redis bytes read, 10,000-message history', value: j?.readBytes10000, unit: 'B' },
+    {
+      label: '(j) bytes read ratio 10,000/10',
+      value: j?.readBytesRatio,
+      unit: '',
+      target: { op: '≤', limit: 1.5 },
+    },
     { label: `(k) ${k?.jobs ?? '?'} running jobs watched, window`, value: k?.windowS, unit: 's' },
     { label: '(k) Redis commands per second', value: k?.redisCommandsPerS, unit: '/s' },
     { label: '(k) Redis commands per second, workers idle', value: k?.idleRedisCommandsPerS, unit: '/s' },

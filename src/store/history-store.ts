@@ -1,11 +1,18 @@
 import type { Redis } from 'ioredis';
 import { chatMessageSchema, type ChatMessage } from '../core/messages.js';
+import { HistoryCache } from './history-cache.js';
 import type { KeySpace } from './keys.js';
 import { FencedWrites, pushWrites, type Fence } from './fenced-writes.js';
 
 /**
  * The LLM history as an append-only Redis list: a turn writes only the messages it adds, so the
- * cost of a turn does not grow with the conversation. Compaction and undo rewrite it in one MULTI.
+ * cost of a turn does not grow with the conversation. Compaction and undo rewrite it in one MULTI
+ * and bump its generation.
+ *
+ * Reads are flat too: the parsed history is cached per process, and a read asks Redis only for the
+ * generation, the length and the entries past the cached ones, in one MULTI. An append by another
+ * worker shows up as that tail; a rewrite anywhere changes the generation (or the length no longer
+ * adds up) and the whole list is read again.
  */
 export class HistoryStore {
   private readonly writes: FencedWrites;
@@ -14,23 +21,42 @@ export class HistoryStore {
     private readonly redis: Redis,
     private readonly keys: KeySpace,
     writes?: FencedWrites,
+    private readonly cache: HistoryCache = new HistoryCache(),
   ) {
     this.writes = writes ?? new FencedWrites(redis);
   }
 
-  /** This store with its writes fenced by a session lock (see `Fence`). */
+  /** This store with its writes fenced by a session lock (see `Fence`); the cache is shared. */
   withFence(fence: Fence): HistoryStore {
-    return new HistoryStore(this.redis, this.keys, this.writes.withFence(fence));
+    return new HistoryStore(this.redis, this.keys, this.writes.withFence(fence), this.cache);
   }
 
+  /** The session's history: a fresh array the caller may extend (the messages themselves are frozen). */
   async load(sessionId: string): Promise<ChatMessage[]> {
-    const raw = await this.redis.lrange(this.keys.session(sessionId).messages, 0, -1);
-    return raw.map((entry) => chatMessageSchema.parse(JSON.parse(entry)));
+    const k = this.keys.session(sessionId);
+    const cached = this.cache.get(sessionId);
+    if (cached) {
+      const held = cached.messages.length;
+      const [generation, length, tail] = await this.read<[string | null, number, string[]]>(
+        this.redis.multi().get(k.messagesGeneration).llen(k.messages).lrange(k.messages, held, -1),
+      );
+      if ((generation ?? '0') === cached.generation && length === held + tail.length) {
+        if (tail.length > 0) this.cache.extend(sessionId, cached, parseAll(tail), charsOf(tail));
+        return cached.messages.slice();
+      }
+    }
+    const [generation, raw] = await this.read<[string | null, string[]]>(
+      this.redis.multi().get(k.messagesGeneration).lrange(k.messages, 0, -1),
+    );
+    const messages = parseAll(raw);
+    this.cache.set(sessionId, { generation: generation ?? '0', messages, chars: charsOf(raw) });
+    return messages.slice();
   }
 
   async append(sessionId: string, ...messages: ChatMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const key = this.keys.session(sessionId).messages;
+    // The cache is not touched: the next load reads these back as the list's tail.
     await this.writes.exec(
       pushWrites(
         key,
@@ -41,13 +67,35 @@ export class HistoryStore {
 
   /** Replaces the whole history atomically (compaction, undo). */
   async replace(sessionId: string, messages: readonly ChatMessage[]): Promise<void> {
-    const key = this.keys.session(sessionId).messages;
+    const k = this.keys.session(sessionId);
+    this.cache.delete(sessionId);
     await this.writes.exec([
-      ['del', key],
+      ['del', k.messages],
+      ['incr', k.messagesGeneration],
       ...pushWrites(
-        key,
+        k.messages,
         messages.map((m) => JSON.stringify(m)),
       ),
     ]);
   }
+
+  /** Runs a MULTI of reads and returns their replies, failing on the first error. */
+  private async read<T extends unknown[]>(multi: ReturnType<Redis['multi']>): Promise<T> {
+    const replies = (await multi.exec()) ?? [];
+    return replies.map(([err, value]) => {
+      if (err) throw err;
+      return value;
+    }) as T;
+  }
+}
+
+/** Parses stored entries; each message is frozen, since cached copies are shared between reads. */
+function parseAll(raw: readonly string[]): ChatMessage[] {
+  return raw.map((entry) => Object.freeze(chatMessageSchema.parse(JSON.parse(entry))) as ChatMessage);
+}
+
+function charsOf(raw: readonly string[]): number {
+  let chars = 0;
+  for (const entry of raw) chars += entry.length;
+  return chars;
 }

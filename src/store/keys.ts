@@ -5,6 +5,8 @@
 export interface SessionKeys {
   session: string;
   messages: string;
+  /** Bumped by every rewrite of `messages` (compaction, undo), so a cached copy knows it is stale. */
+  messagesGeneration: string;
   mailbox: string;
   pending: string;
   events: string;
@@ -28,6 +30,7 @@ export class KeySpace {
     return {
       session: base,
       messages: `${base}:messages`,
+      messagesGeneration: `${base}:messages:gen`,
       mailbox: `${base}:mailbox`,
       pending: `${base}:pending`,
       events: `${base}:events`,
