@@ -48,7 +48,7 @@ export async function measureHistoryReadCost(
   const meter = new Redis(redis.url, { maxRetriesPerRequest: null });
   cleanup.push('meter connection (j)', () => Promise.resolve(meter.disconnect()));
   const reader = app.openEventReader('bench-history-read');
-  cleanup.push('event reader (j)', () => reader.close());
+  cleanup.push('event reader (j)', () => Promise.resolve(reader.close()));
 
   const short = await prefilledSession(app, SHORT);
   const long = await prefilledSession(app, LONG);

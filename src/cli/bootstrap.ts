@@ -94,6 +94,11 @@ export async function connectApp(
   return { app, redis };
 }
 
+/** How long a stopping process gives its running turns to finish before they are handed on. */
+export function shutdownGraceMs(settings: Settings): number {
+  return Math.max(5_000, settings.config.worker.lockMs * 2);
+}
+
 export function loggerFor(settings: Settings, toFile: boolean): Logger {
   return createLogger({
     level: settings.environment.LOG_LEVEL,

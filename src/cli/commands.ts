@@ -2,13 +2,16 @@ import type { Logger } from 'pino';
 import { runChat } from '../../adapters/terminal/chat.js';
 import { runHeadless } from '../../adapters/terminal/headless-run.js';
 import { registerCommands } from '../../adapters/discord/slash-commands.js';
-import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
+import { availableParallelism } from 'node:os';
+import type { ProcessMetrics, PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import type { App } from './app.js';
 import type { AppCommand, CliArguments } from './arguments.js';
-import type { Settings } from './bootstrap.js';
+import { shutdownGraceMs, type Settings } from './bootstrap.js';
 import { configuredAdapters, slackHttpMode, startChatAdapters, stopAll } from './chat-adapters.js';
 import { runDoctor } from './doctor.js';
 import { startOpsServer, type OpsServer } from './ops-server.js';
+import { isPoolChild, poolChildArguments, servePoolParent } from './worker-child.js';
+import { WorkerPool } from './worker-pool.js';
 
 /** What an app command runs with: a connected app and the Prometheus metrics it counts into. */
 export interface AppCommandContext {
@@ -53,6 +56,14 @@ export async function runAppCommand(ctx: AppCommandContext): Promise<number> {
   switch (args.command) {
     case 'worker':
       await app.assertModelUsable();
+      if (isPoolChild()) {
+        // A worker of `start`: the parent serves the ops endpoints and sums in this one's metrics.
+        await app.startWorkers();
+        logger.info({ concurrency: settings.config.worker.concurrency }, 'worker process started');
+        await servePoolParent(ctx.metrics);
+        logger.info('worker process stopping');
+        return 0;
+      }
       return withOps(ctx, async () => {
         await app.startWorkers();
         logger.info({ concurrency: settings.config.worker.concurrency }, 'worker started');
@@ -77,19 +88,15 @@ export async function runAppCommand(ctx: AppCommandContext): Promise<number> {
       });
     case 'start':
       await app.assertModelUsable();
-      return withOps(ctx, async (ops) => {
-        await app.startWorkers();
-        if (configuredAdapters(settings.environment).length === 0) {
+      if (configuredAdapters(settings.environment).length === 0) {
+        // The terminal chat: one person, so its turns share the process.
+        return withOps(ctx, async () => {
+          await app.startWorkers();
           await runChat(app, chatOptions(args));
           return 0;
-        }
-        const adapters = await startChatAdapters(settings, app, logger, ctx.metrics, ops);
-        process.stderr.write('ml-intern-bot: running (SIGTERM or Ctrl+C to stop)\n');
-        await untilSignal();
-        ops.readiness.stop();
-        await stopAll(adapters);
-        return 0;
-      });
+        });
+      }
+      return startGatewayAndWorkers(ctx);
     case 'chat':
       await app.assertModelUsable(args.model ?? settings.config.model);
       await app.startWorkers();
@@ -103,16 +110,68 @@ export async function runAppCommand(ctx: AppCommandContext): Promise<number> {
 }
 
 /**
+ * `start` with chat adapters: the adapters here, the turns in worker processes (one per core unless
+ * `worker.processes` says otherwise), so that acknowledging a Slack event never waits behind a
+ * running turn on this event loop. Still one command and one Ctrl+C: stopping stops the children.
+ */
+async function startGatewayAndWorkers(ctx: AppCommandContext): Promise<number> {
+  const { settings, app, logger, metrics, args } = ctx;
+  const pool = new WorkerPool({
+    processes: settings.config.worker.processes || availableParallelism(),
+    entry: process.argv[1] ?? '',
+    args: poolChildArguments(args),
+    execArgv: process.execArgv,
+    env: { ...process.env, REDIS_URL: app.options.redisUrl },
+    logger,
+    stopGraceMs: shutdownGraceMs(settings) + 5_000,
+  });
+  return withOps(
+    ctx,
+    async (ops) => {
+      ops.readiness.expect('workers');
+      try {
+        // Both at once: the adapters can take (and queue) messages while the workers still load.
+        const [workers, started] = await Promise.allSettled([
+          pool.start(),
+          startChatAdapters(settings, app, logger, metrics, ops),
+        ]);
+        if (started.status === 'rejected') throw started.reason;
+        const adapters = started.value;
+        try {
+          if (workers.status === 'rejected') throw workers.reason;
+          ops.readiness.attach('workers', pool);
+          logger.info({ processes: pool.pids.length, workerPids: pool.pids }, 'worker processes started');
+          process.stderr.write('ml-intern-bot: running (SIGTERM or Ctrl+C to stop)\n');
+          await untilSignal();
+          ops.readiness.stop();
+        } finally {
+          await stopAll(adapters);
+        }
+      } finally {
+        await pool.stop();
+      }
+      return 0;
+    },
+    () => pool.childMetrics(),
+  );
+}
+
+/**
  * Runs `work` with the ops server up: `/healthz`, `/readyz` and `/metrics` on `PORT` (Slack's HTTP
  * mode without a `PORT` keeps its old default, 3000, and shares it).
  */
-async function withOps(ctx: AppCommandContext, work: (ops: OpsServer) => Promise<number>): Promise<number> {
+async function withOps(
+  ctx: AppCommandContext,
+  work: (ops: OpsServer) => Promise<number>,
+  childMetrics?: () => Promise<ProcessMetrics[]>,
+): Promise<number> {
   const env = ctx.settings.environment;
   const ops = await startOpsServer({
     app: ctx.app,
     metrics: ctx.metrics,
     port: env.PORT ?? (slackHttpMode(env) ? 3000 : undefined),
     logger: ctx.logger,
+    ...(childMetrics ? { childMetrics } : {}),
   });
   // Not ready until the chat adapters this command will start are up: a probe must not see the
   // process ready in the moment between the ops server listening and the adapters registering.

@@ -5,7 +5,7 @@ import { findProjectRoot } from '../config/project-root.js';
 import { ConfigError, MlInternError } from '../core/errors.js';
 import { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { HELP, isAppCommand, parseCliArguments, type AppCommand, type CliArguments } from './arguments.js';
-import { connectApp, loadSettings, loggerFor, type Settings } from './bootstrap.js';
+import { connectApp, loadSettings, loggerFor, shutdownGraceMs, type Settings } from './bootstrap.js';
 import { runAppCommand, runStandaloneCommand } from './commands.js';
 import { installProcessHandlers } from './process-handlers.js';
 
@@ -86,10 +86,6 @@ function reportStartupError(err: unknown): number {
     `ml-intern-bot: could not start: ${err instanceof Error ? err.message : String(err)}\n`,
   );
   return 2;
-}
-
-function shutdownGraceMs(settings: Settings): number {
-  return Math.max(5_000, settings.config.worker.lockMs * 2);
 }
 
 // Exit explicitly: open sockets of libraries must not keep a finished command alive.

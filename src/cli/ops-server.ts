@@ -4,7 +4,7 @@ import { HttpService } from '../http/http-service.js';
 import { mountOpsRoutes } from '../http/ops-routes.js';
 import { Readiness } from '../http/readiness.js';
 import { drainQueueCounts } from '../metrics/drain-queue-counts.js';
-import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
+import type { ProcessMetrics, PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import type { App } from './app.js';
 
 /** The process's HTTP server with the operator endpoints; Slack's HTTP mode mounts on the same one. */
@@ -26,6 +26,8 @@ export async function startOpsServer(options: {
   metrics: PrometheusMetrics;
   port: number | undefined;
   logger: Logger;
+  /** Other processes' metrics summed into `/metrics` (`start`'s worker children). */
+  childMetrics?: () => Promise<ProcessMetrics[]>;
 }): Promise<OpsServer> {
   const { app, metrics, logger } = options;
   const readiness = new Readiness(app.redis);
@@ -36,7 +38,9 @@ export async function startOpsServer(options: {
   });
   metrics.observeQueue(queue.counts);
   const http = new HttpService(logger);
-  mountOpsRoutes(http, { readiness, scrape: () => metrics.scrape(), logger });
+  const childMetrics = options.childMetrics;
+  const scrape = async () => metrics.scrape(childMetrics ? await childMetrics() : []);
+  mountOpsRoutes(http, { readiness, scrape, logger });
   let port: number | undefined;
   if (options.port !== undefined) {
     port = await http.listen(options.port);

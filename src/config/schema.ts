@@ -71,7 +71,10 @@ export const configSchema = z.strictObject({
     .prefault({}),
   worker: z
     .strictObject({
+      /** Turns at once, per worker process. */
       concurrency: z.number().int().min(1).max(10_000).default(50),
+      /** Worker processes `start` runs beside its chat adapters; 0: one per CPU core. */
+      processes: z.number().int().min(0).max(64).default(0),
       lockMs: z.number().int().min(500).max(600_000).default(2_000),
       stalledIntervalMs: z.number().int().min(250).max(600_000).default(1_000),
     })

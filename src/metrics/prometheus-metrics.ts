@@ -1,9 +1,21 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  AggregatorRegistry,
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from 'prom-client';
 import type { Usage } from '../core/events.js';
 import type { ApiCallOutcome, Metrics } from '../core/metrics.js';
 
 /** Every metric of the bot starts with this; prom-client's process and Node.js metrics keep their names. */
 export const METRIC_PREFIX = 'mlib_';
+
+/** One process's metrics as prom-client gives them (`Registry.getMetricsAsJSON`). */
+export type ProcessMetrics = Array<MetricObjectWithValues<MetricValue<string>>>;
 
 /** Queue depths, read at scrape time (BullMQ job counts of the drain queue). */
 export type QueueCounts = () => Promise<{ waiting: number; active: number }>;
@@ -113,9 +125,15 @@ export class PrometheusMetrics implements Metrics {
     this.queueCounts = counts;
   }
 
-  /** The text a Prometheus scrape gets, and its content type. */
-  async scrape(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  /**
+   * The text a Prometheus scrape gets, and its content type. `others` are other processes' metrics
+   * (`start`'s worker children): summed into this process's, as prom-client's cluster support does.
+   */
+  async scrape(others: readonly ProcessMetrics[] = []): Promise<{ contentType: string; body: string }> {
+    if (others.length === 0)
+      return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    const merged = AggregatorRegistry.aggregate([await this.registry.getMetricsAsJSON(), ...others]);
+    return { contentType: this.registry.contentType, body: await merged.metrics() };
   }
 
   operationFinished(opType: string, outcome: string, seconds: number): void {

@@ -209,7 +209,7 @@ describe('ops endpoints', () => {
     }
   });
 
-  it('start with Slack in HTTP mode: a mention answered through the fake Anthropic shows on /metrics of the same port', async () => {
+  it("start with Slack in HTTP mode: turns run in worker processes, a mention answered there shows on the parent's /metrics, a dead worker is restarted", async () => {
     const slack: FakeSlack = await startFakeSlack();
     try {
       const { base } = await startCommand('start', {
@@ -220,7 +220,12 @@ describe('ops endpoints', () => {
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_API_URL: slack.apiUrl,
       });
-      await eventually(async () => (await get(`${base}/readyz`)).status === 200);
+      // Turns run in worker processes of their own; the parent is ready once they all are.
+      const pool = await proc!.waitForLog((l) => l.msg === 'worker processes started', 60_000);
+      const workerPids = pool.workerPids as number[];
+      expect(workerPids.length).toBeGreaterThanOrEqual(1);
+      expect(workerPids).not.toContain(proc!.child.pid);
+      await eventually(async () => (await get(`${base}/readyz`)).status === 200, 30_000);
       llm.enqueue({ text: 'answered on the shared port', usage: { input_tokens: 30, output_tokens: 5 } });
       const mention = appMention({ user: 'U1', channel: 'C1', text: `<@${DEFAULT_IDENTITY.botUserId}> hi` });
       const delivered = await signedRequest(`${base}/slack/events`, eventCallback(mention), {
@@ -242,11 +247,23 @@ describe('ops endpoints', () => {
         outcome: 'ok',
       });
       expect(posted).toBeGreaterThanOrEqual(1);
+
+      // A worker that dies is started again; stopping the command stops every worker with it.
+      process.kill(workerPids[0]!, 'SIGKILL');
+      const back = await proc!.waitForLog(
+        (l) => l.msg === 'worker process ready' && !workerPids.includes(l.childPid as number),
+        60_000,
+      );
+      expect(proc!.logs.some((l) => l.msg === 'worker process exited; restarting it')).toBe(true);
+      expect(await proc!.stop()).toBe(0);
+      for (const pid of [...workerPids.slice(1), back.childPid as number]) {
+        expect(() => process.kill(pid, 0)).toThrow();
+      }
     } finally {
       await proc?.stop();
       await slack.close();
     }
-  });
+  }, 120_000);
 
   it('an unhandled rejection is logged with its reason and the bot goes on; an uncaught exception is logged and exits 1', async () => {
     const secret = 'xoxb-stray-secret-in-an-error-000000';
