@@ -3,7 +3,8 @@
  * latency against bare BullMQ, many concurrent sessions on one worker, bytes per turn against history
  * length, and crash recovery. Progress goes to stderr; with --json stdout carries only one JSON
  * object. `--only=d,f` runs a subset (c needs a and b). g and h measure the Slack gateway (issue 3):
- * signed mention → first visible response, and chat API calls of one long streamed answer. j is a
+ * signed mention → first visible response, and chat API calls of one long streamed answer. i sends 200 signed
+ * mentions at once to the real `start` command (issue 12). j is a
  * turn's CPU and Redis bytes read at a 10,000- against a 10-message history (issue 12). k watches
  * 500 running HF jobs at once (issue 10); BENCH_K_WINDOW_S and BENCH_K_WARMUP_S set its window.
  * Not part of `npm test`.
@@ -22,6 +23,7 @@ import { measureJobWatch } from './job-watch.js';
 import { progress } from './progress.js';
 import { formatTable, type Figures } from './report.js';
 import { measureSlackEditRate, measureSlackFirstResponse } from './slack-bench.js';
+import { measureSlackBurst } from './slack-burst.js';
 import { round } from './stats.js';
 
 const SAMPLES = { warmup: 30, samples: 300, gapMs: 5 };
@@ -118,6 +120,11 @@ async function main(): Promise<Figures> {
   if (wanted('h')) {
     figures.h = await section('h', () =>
       measureSlackEditRate(REDIS_URL, sectionPrefix('h'), cleanup, { chars: 5_000, seconds: 20 }),
+    );
+  }
+  if (wanted('i')) {
+    figures.i = await section('i', () =>
+      measureSlackBurst(REDIS_URL, sectionPrefix('i'), cleanup, { mentions: 200, llmDelayMs: 1000 }),
     );
   }
   if (wanted('j')) {

@@ -10,7 +10,7 @@ interface Row {
 
 /** The human table: each figure with its target and whether it is met. */
 export function formatTable(figures: Figures): string {
-  const { a, b, c, d, e, f, g, h, j, k } = figures;
+  const { a, b, c, d, e, f, g, h, i, j, k } = figures;
   const rows: Row[] = [
     { label: '(a) bare BullMQ add → completed p50', value: a?.p50Ms, unit: 'ms' },
     { label: '(a) bare BullMQ add → completed p99', value: a?.p99Ms, unit: 'ms' },
@@ -63,6 +63,20 @@ export function formatTable(figures: Figures): string {
       target: { op: '≤', limit: 1 },
     },
     { label: '(h) chat.* calls in all (status, answer)', value: h?.chatApiCallsTotal, unit: '' },
+    {
+      label: `(i) ${i?.mentions ?? '?'} mentions at once to start: slowest ack`,
+      value: i?.slowestAckMs,
+      unit: 'ms',
+      target: { op: '≤', limit: 300 },
+    },
+    { label: '(i) p99 ack', value: i?.p99AckMs, unit: 'ms' },
+    { label: '(i) p50 ack', value: i?.p50AckMs, unit: 'ms' },
+    { label: '(i) acks after 3 s (Slack retries those)', value: i?.acksOver3s, unit: '' },
+    { label: '(i) first POST → last answer', value: i?.wallS, unit: 's' },
+    { label: '(i) ratio to the 1 s ideal', value: i?.wallRatio, unit: '', target: { op: '≤', limit: 2 } },
+    { label: '(i) Slack calls per thread', value: i?.slackCallsPerThread, unit: '' },
+    { label: '(i) peak RSS, command + workers', value: i?.peakRssMb, unit: 'MB' },
+    { label: '(i) worker processes', value: i?.workerProcesses, unit: '' },
     { label: '(j) turn CPU, 10-message history, median', value: j?.cpuMs10, unit: 'ms' },
     { label: '(j) turn CPU, 10,000-message history, median', value: j?.cpuMs10000, unit: 'ms' },
     { label: '(j) CPU ratio 10,000/10', value: j?.cpuRatio, unit: '', target: { op: '≤', limit: 1.5 } },

@@ -47,5 +47,7 @@ export function servePoolParent(metrics: PrometheusMetrics): Promise<void> {
     process.once('SIGTERM', done);
     process.once('SIGINT', done);
     process.once('disconnect', done);
+    // The parent may have gone while this process was still starting, before anyone listened.
+    if (!process.connected) done();
   });
 }

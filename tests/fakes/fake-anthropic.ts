@@ -33,6 +33,8 @@ export interface FakeReply {
   stopReason?: string;
   /** Pause before each frame after message_start, ms. */
   chunkDelayMs?: number;
+  /** Pause before answering at all (a model's time to first token), ms. */
+  delayMs?: number;
   /** Characters per text delta (default 4) and per input_json_delta (default 7). */
   textChunkChars?: number;
   jsonChunkChars?: number;
@@ -377,6 +379,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       return;
     }
     const reply = queue.shift() ?? fallback(body);
+    if (reply.delayMs !== undefined && reply.delayMs > 0) await sleep(reply.delayMs);
     if (reply.status !== undefined && reply.status >= 400) {
       sendJson(
         res,
