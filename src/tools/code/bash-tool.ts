@@ -23,7 +23,8 @@ export interface BashToolOptions {
   bwrap: string | false;
 }
 
-const parameters = z.object({
+/** `bash`'s input in both runtimes (the reference agent's `{command, work_dir, timeout}`). */
+export const bashParameters = z.object({
   command: z.string().min(1).describe('The shell command to run (bash -c), in the session workspace.'),
   work_dir: z
     .string()
@@ -115,7 +116,7 @@ export function bashTool(options: BashToolOptions): AnyToolSpec {
           (options.network ? '. ' : ', and there is no network. ')) +
       'The environment holds no tokens. stdout and stderr are returned together with the exit code; ' +
       'long output keeps its head and tail, and the whole output is saved to a file the result names.',
-    parameters,
+    parameters: bashParameters,
     sideEffects: true,
     needsApproval: () => (options.bwrap === false ? NO_BWRAP_REASON : undefined),
     async execute(args, ctx) {
