@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineTool, type AnyToolSpec, type PriceQuote } from '../../../core/tool-spec.js';
-import { formatDuration } from '../../jobs/timeout.js';
 import { formatPerMinute, pricePerSecondUsd } from '../../jobs/cost.js';
 import { describeFlavor, findFlavor, hardwareCatalog } from '../../jobs/hardware-catalog.js';
 import { FALLBACK_HARDWARE } from '../../jobs/hardware-fallback.js';
@@ -42,7 +41,7 @@ export function sandboxCreateTool(
       return { usd: undefined, basis: `no price for flavor "${hardware}"` };
     return {
       usd: perSecond * SANDBOX_MAX_LIFETIME_SECONDS,
-      basis: `${describeFlavor(flavor)} at ${formatPerMinute(perSecond * 60)} for at most ${formatDuration(SANDBOX_MAX_LIFETIME_SECONDS)} (it stops after ${idleMinutes} min unused, or when the session ends)`,
+      basis: `${describeFlavor(flavor)} at ${formatPerMinute(perSecond * 60)} for at most ${SANDBOX_MAX_LIFETIME_SECONDS / 3_600} h (it stops after ${idleMinutes} min unused, or when the session ends)`,
     };
   };
   return defineTool({
