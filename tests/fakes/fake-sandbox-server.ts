@@ -123,7 +123,9 @@ export async function startFakeSandboxServer(): Promise<FakeSandboxServer> {
       if (knobs.cutAfterStdout !== undefined && sent >= knobs.cutAfterStdout) return;
       line({ event: kind, data: data.toString('utf8') });
       sent += 1;
-      if (knobs.cutAfterStdout !== undefined && sent >= knobs.cutAfterStdout) res.socket?.destroy();
+      // Cut once the line has gone out, as a proxy dropping the connection mid-stream would.
+      if (knobs.cutAfterStdout !== undefined && sent >= knobs.cutAfterStdout)
+        setTimeout(() => res.socket?.destroy(), 100);
     };
     child.stdout!.on('data', onData('stdout'));
     child.stderr!.on('data', onData('stderr'));

@@ -23,7 +23,7 @@ const STREAM_GRACE_MS = 30_000;
  * Runs one command with `POST /v1/exec` and follows its NDJSON events. The server kills the
  * command's process group at `timeout`; an interrupt (or a stream that outlives the timeout) kills
  * it here: the `start` event's pid leads its own process group, and a background
- * `kill -KILL -- -<pid>` started through `/v1/processes` ends the whole group — closing the
+ * `kill -KILL -<pid>` (POSIX sh: a negative pid is the group) started through `/v1/processes` ends the whole group — closing the
  * stream alone would leave the command running on the server.
  */
 export async function runStreaming(
@@ -86,7 +86,7 @@ export async function killGroup(client: SandboxClient, pid: number): Promise<boo
   try {
     await client.startProcess(
       {
-        cmd: `kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null; true`,
+        cmd: `kill -KILL -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null; true`,
         shell: true,
         tag: 'mlib-kill',
       },
