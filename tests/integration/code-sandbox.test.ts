@@ -38,8 +38,12 @@ describe('hf-sandbox runtime', () => {
 
     // One job, launched as `Sandbox.create` launches it.
     expect(rig.world.runRequests).toHaveLength(1);
-    const spec = rig.world.runRequests[0]!.json as Record<string, any>;
-    const nonce = spec.labels['hf-sandbox-nonce'] as string;
+    const spec = rig.world.runRequests[0]!.json as {
+      labels: Record<string, string>;
+      command: string[];
+      secrets: Record<string, string>;
+    };
+    const nonce = spec.labels['hf-sandbox-nonce'] ?? '';
     expect(nonce).toMatch(/^[0-9a-f]{32}$/);
     expect(spec).toMatchObject({
       dockerImage: 'python:3.12',

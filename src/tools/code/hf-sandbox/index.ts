@@ -44,7 +44,7 @@ export class HfSandboxes {
       connection: options.connection,
       prefix: options.prefix,
       queuePrefix: options.queuePrefix,
-      stateOf: options.stateOf,
+      stateOf: (sessionId) => options.stateOf(sessionId),
       logger: options.services.logger,
       lockMs: options.lockMs,
       stalledIntervalMs: options.stalledIntervalMs,
@@ -54,7 +54,7 @@ export class HfSandboxes {
       code: options.code,
       jobs: options.jobs,
       scheduleIdleCheck: (sessionId, jobId, dueAtMs) => this.reaper.schedule(sessionId, jobId, dueAtMs),
-      settleSpend: options.settleSpend,
+      settleSpend: (sessionId, usd) => options.settleSpend(sessionId, usd),
     });
     this.reaper.bind(this.manager);
   }

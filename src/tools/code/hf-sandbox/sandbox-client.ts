@@ -156,7 +156,8 @@ export class SandboxClient {
       throw sandboxHttpError(response.status, what, this.scrub(await errorText(response)));
     }
     try {
-      return (await response.json()) as unknown;
+      const value: unknown = await response.json();
+      return value;
     } catch {
       throw new SandboxError(
         'sandbox_protocol',

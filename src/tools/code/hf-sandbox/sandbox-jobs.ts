@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JobsApi } from '../../jobs/jobs-api.js';
+import type { JobsApi } from '../../jobs/jobs-api.js';
 import { malformedAnswer, viaJobsApi } from '../../jobs/jobs-errors.js';
 import { jobsRequestJson } from '../../jobs/jobs-http.js';
 import { isTerminalStage } from '../../jobs/jobs-shapes.js';
