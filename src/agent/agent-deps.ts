@@ -34,6 +34,8 @@ export interface AgentDeps {
   sessions: SessionStore;
   /** Starts following a launched job for a session (the job watcher). */
   watchJob?: (sessionId: string, request: JobWatchRequest) => Promise<void>;
+  /** Releases what a session held outside Redis (its HF sandbox) once the session has ended. */
+  sessionEnded?: (sessionId: string) => Promise<void>;
   /** Cancels HF jobs (a job card's Cancel button); absent without an HF token. */
   jobControl?: JobControl;
   /** Today's spend, in all and per user (the daily caps). */

@@ -102,9 +102,18 @@ export class AgentRuntime implements OperationHandler {
       watch.dispose();
     }
     if (outcome === 'yielded') return 'yielded';
+    if (outcome === 'ended') await this.release(deps, sessionId);
     deps.metrics.operationFinished(op.type, outcome, (performance.now() - started) / 1000);
     await complete(deps, envelope, outcome);
     return 'done';
+  }
+
+  /** The session ended (shutdown, new, a context it cannot fit): what it held outside Redis goes. */
+  private async release(deps: AgentDeps, sessionId: string): Promise<void> {
+    // A failure here leaves the rest to the sandbox's idle check; the operation itself is done.
+    await deps.sessionEnded?.(sessionId).catch((err: unknown) => {
+      deps.logger.warn({ err, sessionId }, 'releasing the ended session failed');
+    });
   }
 
   async rejectMalformed(sessionId: string, reason: string, fence: Fence): Promise<void> {

@@ -7,6 +7,8 @@ import type { KeySpace } from '../store/keys.js';
 import type { SessionStore } from '../store/session-store.js';
 import type { SpendLedger } from '../store/spend-ledger.js';
 import { builtinTools } from '../tools/builtin-tools.js';
+import { HfSandboxes } from '../tools/code/hf-sandbox/index.js';
+import { redisToolState } from '../store/tool-state-store.js';
 import { ToolCache } from '../tools/shared/tool-cache.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
 import { PUBLIC_ENDPOINTS, type ToolServices } from '../tools/tool-services.js';
@@ -18,7 +20,11 @@ export interface ToolRuntime {
   jobs: JobWatcher;
   skills: SkillCatalog;
   registry: ToolRegistry;
+  /** code.runtime `hf-sandbox`: the sessions' sandboxes (their idle reaper runs on workers). */
+  sandboxes?: HfSandboxes;
 }
+
+const NO_TOKENS = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
 
 /** Builds the tool side of the composition root from the app's stores. */
 export function buildToolRuntime(parts: {
@@ -55,10 +61,30 @@ export function buildToolRuntime(parts: {
     services,
     ...(options.projectRoot ? { projectRoot: options.projectRoot } : {}),
   });
+  const sandboxes =
+    config.code.runtime === 'hf-sandbox'
+      ? new HfSandboxes({
+          services,
+          code: config.code,
+          jobs: config.jobs,
+          redisUrl: options.redisUrl,
+          connection: redis,
+          prefix: keys.prefix,
+          queuePrefix: keys.queuePrefix,
+          stateOf: (sessionId) => redisToolState(redis, keys, sessionId),
+          settleSpend: async (sessionId, usd) => {
+            await parts.sessions.addSpend(sessionId, NO_TOKENS, usd);
+            const owner = (await parts.sessions.get(sessionId))?.owner ?? '';
+            if (usd > 0) await parts.spend.add(owner, usd);
+          },
+          lockMs: config.worker.lockMs,
+          stalledIntervalMs: config.worker.stalledIntervalMs,
+        })
+      : undefined;
   // The research tool reads the registry when it runs, so it sees the extra tools too.
   const registry: ToolRegistry = new ToolRegistry([
-    ...builtinTools(services, config, () => registry.all(), skills, options.projectRoot),
+    ...builtinTools(services, config, () => registry.all(), skills, options.projectRoot, sandboxes),
     ...(options.extraTools ?? []),
   ]);
-  return { toolCache, jobs, skills, registry };
+  return { toolCache, jobs, skills, registry, ...(sandboxes ? { sandboxes } : {}) };
 }

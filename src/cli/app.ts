@@ -21,6 +21,7 @@ import type { JobWatcher } from '../jobs/job-watcher.js';
 import { cancelJobNow, hubJobControl } from '../jobs/job-control.js';
 import { buildToolRuntime } from './app-tools.js';
 import type { SkillCatalog } from '../skills/index.js';
+import type { HfSandboxes } from '../tools/code/hf-sandbox/index.js';
 import type { ToolCache } from '../tools/shared/tool-cache.js';
 import { PUBLIC_ENDPOINTS, type ServiceEndpoints } from '../tools/tool-services.js';
 import { ModelResolver } from './model-resolver.js';
@@ -69,6 +70,8 @@ export class App implements AgentGateway {
   readonly jobs: JobWatcher;
   /** The Agent Skills of config `skills`: a prompt section per turn and `load_skill`. */
   readonly skills: SkillCatalog;
+  /** code.runtime `hf-sandbox`: the sessions' HF sandboxes. */
+  readonly sandboxes: HfSandboxes | undefined;
   readonly metrics: Metrics;
   private readonly queue: Queue<DrainJobData>;
   private readonly subscriber: Redis;
@@ -110,6 +113,7 @@ export class App implements AgentGateway {
     this.jobs = tools.jobs;
     this.skills = tools.skills;
     this.registry = tools.registry;
+    this.sandboxes = tools.sandboxes;
     this.models = new ModelResolver({
       config,
       logger: options.logger,
@@ -261,6 +265,7 @@ export class App implements AgentGateway {
     });
     await this.worker.waitUntilReady();
     this.jobs.start();
+    this.sandboxes?.start();
   }
 
   private endpoints(): ServiceEndpoints {
@@ -279,6 +284,7 @@ export class App implements AgentGateway {
       systemPrompt: this.options.systemPrompt,
       systemPromptExtras: () => this.skills.promptSection(),
       watchJob: (sessionId, request) => this.jobs.watch(sessionId, request),
+      ...(this.sandboxes ? { sessionEnded: (id: string) => this.sandboxes!.sessionEnded(id) } : {}),
       ...(this.endpoints().hub.token ? { jobControl: hubJobControl(this.endpoints().hub) } : {}),
       sessions: this.sessions,
       spend: this.spend,
@@ -301,6 +307,7 @@ export class App implements AgentGateway {
   async close(graceMs = 10_000): Promise<void> {
     await this.worker?.close(graceMs);
     await closeWithin(this.jobs.close());
+    if (this.sandboxes) await closeWithin(this.sandboxes.close());
     this.locks?.stop();
     if (!(await closeWithin(this.queue.close())))
       this.options.logger.warn('the queue did not close in time (Redis away?); disconnecting');

@@ -122,17 +122,22 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   /**
-   * Code tools (`read`, `write`, `edit`, `bash`): each session works in `<workspaceRoot>/<session id>`
-   * (relative to the project root unless absolute); `local` runs `bash` in bubblewrap, with network
-   * only when `network` is true.
+   * Code tools (`read`, `write`, `edit`, `bash`). `local`: each session works in
+   * `<workspaceRoot>/<session id>` (relative to the project root unless absolute) and `bash` runs in
+   * bubblewrap, with network only when `network` is true. `hf-sandbox`: each session gets its own
+   * Hugging Face Sandbox (an HF Job of `sandboxHardware` running `sandboxImage`), created on first
+   * use and cancelled at the session's end or after `sandboxIdleMinutes` without use.
    */
   code: z
     .strictObject({
-      runtime: z
-        .enum(['local'], { error: 'must be "local" (hf-sandbox is not in this build yet)' })
-        .default('local'),
+      runtime: z.enum(['local', 'hf-sandbox'], { error: 'must be "local" or "hf-sandbox"' }).default('local'),
       workspaceRoot: z.string().min(1).default('.data/workspaces'),
       network: z.boolean().default(false),
+      sandboxHardware: z.string().min(1).default('cpu-basic'),
+      sandboxImage: z.string().min(1).default('python:3.12'),
+      sandboxIdleMinutes: z.number().positive().max(1_440).default(30),
+      /** How long a new sandbox may take to answer `/health` (GPU flavors can wait for a machine). */
+      sandboxStartTimeoutSeconds: z.number().positive().max(3_600).default(300),
     })
     .prefault({}),
   /** The `research` sub-agent's limits: LLM calls, tokens (in + out) and one call's deadline. */

@@ -4,6 +4,7 @@ import type { AnyToolSpec } from '../core/tool-spec.js';
 import type { SkillCatalog } from '../skills/index.js';
 import { bashTools } from './code/bash-index.js';
 import { fileTools } from './code/index.js';
+import type { HfSandboxes } from './code/hf-sandbox/index.js';
 import { datasetsTools } from './datasets/index.js';
 import { docsTools } from './docs/index.js';
 import { githubTools } from './github/index.js';
@@ -26,6 +27,7 @@ export function builtinTools(
   allTools: () => readonly AnyToolSpec[],
   skills: SkillCatalog,
   projectRoot: string = process.cwd(),
+  sandboxes?: HfSandboxes,
 ): AnyToolSpec[] {
   // Each session's workspace is `<workspaceRoot>/<session id>`, the root relative to the project.
   const workspaceRoot = resolve(projectRoot, config.code.workspaceRoot);
@@ -40,7 +42,9 @@ export function builtinTools(
     ...githubTools(services),
     ...webTools(services),
     skills.tool(),
-    ...fileTools({ workspaceRoot }),
-    ...bashTools({ workspaceRoot, network: config.code.network }),
+    // code.runtime: the session's HF sandbox (with sandbox_create), or its local workspace.
+    ...(config.code.runtime === 'hf-sandbox' && sandboxes
+      ? sandboxes.tools()
+      : [...fileTools({ workspaceRoot }), ...bashTools({ workspaceRoot, network: config.code.network })]),
   ];
 }

@@ -23,6 +23,8 @@ export * from './hub-jobs-world.js';
  *   left open while the job runs, closed when it has ended, broken mid-way when a test says so;
  * - `/api/scheduled-jobs/{ns}[/{id}[/suspend|/resume]]`: create, list, get, delete, suspend, resume.
  * Secrets are kept but never answered (the API lists their names only, as `hf jobs inspect` shows).
+ * A spec's `expose: {ports}` (`_create_job_spec`) is answered in `status.exposeUrls` once the job
+ * runs (`JobInfo.status.expose_urls`), and its `volumes` are kept.
  * `/api/jobs/hardware` comes before `/api/jobs/{ns}`, as on the Hub.
  */
 export function hubJobsRoutes(world: HubJobsWorld): Route[] {
@@ -117,11 +119,27 @@ function jobJson(job: FakeJob): Record<string, unknown> {
     flavor: job.flavor,
     timeoutSeconds: job.timeoutSeconds,
     labels: job.labels,
-    status: { stage: step.stage, message: step.message ?? null },
+    status: {
+      stage: step.stage,
+      message: step.message ?? null,
+      ...(job.exposePorts ? { exposeUrls: exposeUrls(job, step.stage) } : {}),
+    },
+    ...(job.volumes ? { volumes: job.volumes } : {}),
     owner: job.owner,
     initiator: job.initiator,
   };
 }
+
+/** The proxy URLs of a job's exposed ports: published once it runs, as the Hub does. */
+function exposeUrls(job: FakeJob, stage: string): string[] | null {
+  if (stage !== 'RUNNING') return null;
+  return (job.exposePorts ?? []).map(
+    (port) => currentWorld.get(job)?.exposeUrl?.(job, port) ?? `https://${job.id}--${port}.hf.jobs`,
+  );
+}
+
+/** The world that created a job (its `exposeUrl` answers the job's URLs). */
+const currentWorld = new WeakMap<FakeJob, HubJobsWorld>();
 
 interface SpecBody {
   dockerImage?: string;
@@ -133,6 +151,8 @@ interface SpecBody {
   flavor?: string;
   timeoutSeconds?: number;
   labels?: Record<string, string>;
+  expose?: { ports?: number[] };
+  volumes?: unknown[];
 }
 
 /** The checks the Hub makes on a job spec: an image, a known flavor. */
@@ -177,7 +197,10 @@ function runJob(world: HubJobsWorld, req: LoopbackRequest): LoopbackAnswer {
     gets: 0,
     canceled: false,
     logs: [...world.nextLogs],
+    ...(spec.expose?.ports ? { exposePorts: spec.expose.ports } : {}),
+    ...(spec.volumes ? { volumes: spec.volumes } : {}),
   };
+  currentWorld.set(job, world);
   world.jobs.push(job);
   // A held launch: the job exists on the Hub, but the caller never (or only late) hears so.
   const hold = world.holdRun;

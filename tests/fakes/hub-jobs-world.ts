@@ -52,6 +52,10 @@ export interface FakeJob {
   logs: string[];
   /** The log stream sends this many lines, then the connection breaks. */
   dropLogsAfter?: number;
+  /** `expose.ports` of the spec (HF Sandboxes expose 49983); absent when none. */
+  exposePorts?: number[];
+  /** `volumes` of the spec, as sent. */
+  volumes?: unknown[];
 }
 
 export interface FakeScheduledJob {
@@ -94,6 +98,11 @@ export interface HubJobsWorld {
   runRequests: LoopbackRequest[];
   /** Every `POST /api/scheduled-jobs/{namespace}` received. */
   scheduledRequests: LoopbackRequest[];
+  /**
+   * The URL a job's exposed port is reached at (`status.exposeUrls`). The Hub answers
+   * `https://<job_id>--<port>.hf.jobs`; a test points it at a loopback server instead.
+   */
+  exposeUrl?: (job: FakeJob, port: number) => string;
 }
 
 export function createHubJobsWorld(options: { hardware?: unknown[] } = {}): HubJobsWorld {

@@ -4,7 +4,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { defineTool, type AnyToolSpec } from '../../core/tool-spec.js';
 import { ToolInputError } from '../shared/service-error.js';
-import { TOOL_RESULT_CHARS } from '../shared/trim-output.js';
+import { commandEnding, HeadTail, LogBatcher } from './output-capture.js';
 import { runProcessGroup } from './process-group.js';
 import { bwrapArgs, SYSTEM_DIR_PATHS, type SystemDir } from './sandbox-local.js';
 
@@ -12,11 +12,6 @@ export const DEFAULT_TIMEOUT_S = 120;
 export const MAX_TIMEOUT_S = 3_600;
 /** Where each call's whole output is kept, relative to the workspace. */
 export const OUTPUTS_DIR = '.mlib/outputs';
-/** Streamed output is sent to the thread at most this often, or every this many lines. */
-const LOG_FLUSH_MS = 500;
-const LOG_FLUSH_LINES = 20;
-/** Characters of head and tail kept in memory; the file has everything. */
-const KEEP_CHARS = TOOL_RESULT_CHARS;
 
 export const NO_BWRAP_REASON =
   'bubblewrap (bwrap) is not installed, so this command would run unsandboxed on the worker';
@@ -28,7 +23,8 @@ export interface BashToolOptions {
   bwrap: string | false;
 }
 
-const parameters = z.object({
+/** `bash`'s input in both runtimes (the reference agent's `{command, work_dir, timeout}`). */
+export const bashParameters = z.object({
   command: z.string().min(1).describe('The shell command to run (bash -c), in the session workspace.'),
   work_dir: z
     .string()
@@ -105,69 +101,6 @@ function scrubbedEnv(workspace: string): Record<string, string> {
   };
 }
 
-/** Keeps the first and last KEEP_CHARS characters of a stream, and how long it was. */
-class HeadTail {
-  head = '';
-  tail = '';
-  total = 0;
-  push(chunk: string): void {
-    this.total += chunk.length;
-    if (this.head.length < KEEP_CHARS) {
-      const room = KEEP_CHARS - this.head.length;
-      this.head += chunk.slice(0, room);
-      chunk = chunk.slice(room);
-    }
-    if (chunk.length > 0) this.tail = (this.tail + chunk).slice(-KEEP_CHARS);
-  }
-  /** Head and tail within TOOL_RESULT_CHARS, saying how much was cut and where the rest is. */
-  text(savedAt: string): string {
-    const kept = this.head.length + this.tail.length;
-    if (this.total <= TOOL_RESULT_CHARS && kept === this.total) return this.head + this.tail;
-    const whole = this.total <= kept ? this.head + this.tail : undefined;
-    const headPart = (whole ?? this.head).slice(0, Math.floor(TOOL_RESULT_CHARS * 0.6));
-    const tailPart = (whole ?? this.tail).slice(-Math.floor(TOOL_RESULT_CHARS * 0.3));
-    const cut = this.total - headPart.length - tailPart.length;
-    return (
-      `${headPart}\n\n[… ${cut.toLocaleString('en')} characters cut from the middle; ` +
-      `the whole output is in ${savedAt}: read it with offset/limit …]\n\n${tailPart}`
-    );
-  }
-}
-
-/** Batches streamed output into `ctx.log` lines: every LOG_FLUSH_MS or LOG_FLUSH_LINES lines. */
-class LogBatcher {
-  private partial = '';
-  private lines: string[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private sending: Promise<void> = Promise.resolve();
-  constructor(private readonly log: (line: string) => Promise<void>) {}
-  push(chunk: string): void {
-    const parts = (this.partial + chunk).split('\n');
-    this.partial = parts.pop() ?? '';
-    this.lines.push(...parts);
-    if (this.lines.length >= LOG_FLUSH_LINES) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), LOG_FLUSH_MS);
-  }
-  flush(final = false): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (final && this.partial !== '') {
-      this.lines.push(this.partial);
-      this.partial = '';
-    }
-    if (this.lines.length === 0) return;
-    // Very long lines are cut here: the thread is for watching, the file is for reading.
-    const text = this.lines.map((l) => (l.length > 500 ? `${l.slice(0, 500)}…` : l)).join('\n');
-    this.lines = [];
-    const log = this.log;
-    this.sending = this.sending.then(() => log(text)).catch(() => undefined);
-  }
-  async done(): Promise<void> {
-    this.flush(true);
-    await this.sending;
-  }
-}
-
 function closeStream(stream: WriteStream): Promise<void> {
   return new Promise((done) => stream.end(done));
 }
@@ -183,7 +116,7 @@ export function bashTool(options: BashToolOptions): AnyToolSpec {
           (options.network ? '. ' : ', and there is no network. ')) +
       'The environment holds no tokens. stdout and stderr are returned together with the exit code; ' +
       'long output keeps its head and tail, and the whole output is saved to a file the result names.',
-    parameters,
+    parameters: bashParameters,
     sideEffects: true,
     needsApproval: () => (options.bwrap === false ? NO_BWRAP_REASON : undefined),
     async execute(args, ctx) {
@@ -227,13 +160,7 @@ export function bashTool(options: BashToolOptions): AnyToolSpec {
       await Promise.all([batcher.done(), closeStream(file)]);
 
       const body = captured.total === 0 ? '(no output)' : captured.text(savedAt);
-      const ending = outcome.timedOut
-        ? `Timed out after ${timeoutS} s: the command and all its processes were killed.`
-        : outcome.interrupted
-          ? 'Interrupted: the command and all its processes were killed.'
-          : outcome.exitCode !== null
-            ? `Exit code ${outcome.exitCode}.`
-            : `Killed by ${outcome.signal ?? 'a signal'}.`;
+      const ending = commandEnding(outcome, timeoutS);
       const failed = outcome.timedOut || outcome.interrupted || outcome.exitCode !== 0;
       return {
         output: `${body}\n\n${ending} Whole output: ${savedAt}`,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { AnyToolSpec } from '../../core/tool-spec.js';
 import type { FileToolOptions } from './code-files-options.js';
 import { editTool } from './edit-tool.js';
+import { localFileStore } from './local-file-store.js';
 import { readTool } from './read-tool.js';
 import { DEFAULT_WORKSPACE_ROOT } from './workspace.js';
 import { writeTool } from './write-tool.js';
@@ -15,5 +16,6 @@ export { DEFAULT_WORKSPACE_ROOT, resolveInWorkspace, sessionWorkspace } from './
  */
 export function fileTools(options: FileToolOptions = {}): AnyToolSpec[] {
   const root = path.resolve(options.workspaceRoot ?? DEFAULT_WORKSPACE_ROOT);
-  return [readTool(root), writeTool(root), editTool(root)];
+  const store = localFileStore(root);
+  return [readTool(store), writeTool(store), editTool(store)];
 }

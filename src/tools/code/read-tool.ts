@@ -1,27 +1,26 @@
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { defineTool, type AnyToolSpec } from '../../core/tool-spec.js';
 import { ToolInputError } from '../shared/service-error.js';
 import { trimOutput } from '../shared/trim-output.js';
-import { fileError } from './file-errors.js';
+import type { FileStore } from './file-store.js';
 import { markRead } from './read-tracking.js';
-import { locate } from './workspace.js';
 
 export const DEFAULT_READ_LINES = 2_000;
 export const MAX_LINE_CHARS = 4_000;
 
-const DESCRIPTION = [
-  "Reads a file from your session's workspace. Returns contents with line numbers (cat -n format).",
-  '',
-  'Usage:',
-  `- By default, reads up to ${DEFAULT_READ_LINES} lines from the beginning of the file.`,
-  '- You can optionally specify offset and limit for large files, but prefer reading the whole file first.',
-  `- Lines longer than ${MAX_LINE_CHARS} chars are truncated.`,
-  "- Cannot read directories: use bash with 'ls' instead.",
-  '- Paths are relative to the workspace; paths outside it are refused.',
-  '- IMPORTANT: Always read a file before editing or overwriting it. The edit and write tools will reject operations on files you have not read.',
-].join('\n');
+const description = (where: string): string =>
+  [
+    `Reads a file from ${where}. Returns contents with line numbers (cat -n format).`,
+    '',
+    'Usage:',
+    `- By default, reads up to ${DEFAULT_READ_LINES} lines from the beginning of the file.`,
+    '- You can optionally specify offset and limit for large files, but prefer reading the whole file first.',
+    `- Lines longer than ${MAX_LINE_CHARS} chars are truncated.`,
+    "- Cannot read directories: use bash with 'ls' instead.",
+    '- Paths are relative to the workspace; paths outside it are refused.',
+    '- IMPORTANT: Always read a file before editing or overwriting it. The edit and write tools will reject operations on files you have not read.',
+  ].join('\n');
 
 const parameters = z.object({
   path: z.string().describe('The file to read, relative to the workspace (or absolute inside it).'),
@@ -42,36 +41,29 @@ const parameters = z.object({
 });
 
 /** `read`: numbered lines of a workspace file; marks it read so write and edit may change it. */
-export function readTool(root: string): AnyToolSpec {
+export function readTool(store: FileStore, where = "your session's workspace"): AnyToolSpec {
   return defineTool({
     name: 'read',
-    description: DESCRIPTION,
+    description: description(where),
     parameters,
     sideEffects: false,
     readOnly: true,
     // The workspace is the session's own: nothing here touches anyone else's files.
     needsApproval: () => undefined,
     async execute(args, ctx) {
-      const { absolute, shown } = await locate(root, ctx.sessionId, args.path);
-      const bytes = await load(absolute, shown);
+      const ref = await store.locate(ctx, args.path);
+      const kind = await store.kind(ctx, ref);
+      if (kind === undefined) throw new ToolInputError(`File not found: ${ref.shown}.`);
+      if (kind === 'dir')
+        throw new ToolInputError(`${ref.shown} is a directory. Use bash with 'ls' to list it.`);
+      const bytes = await store.read(ctx, ref, 'reading');
       if (bytes.subarray(0, 8_192).includes(0)) {
-        throw new ToolInputError(`${shown} looks like a binary file; read shows text only.`);
+        throw new ToolInputError(`${ref.shown} looks like a binary file; read shows text only.`);
       }
-      await markRead(ctx.state, absolute);
-      return { output: numberedLines(bytes.toString('utf8'), shown, args.offset, args.limit) };
+      await markRead(ctx.state, ref.key);
+      return { output: numberedLines(bytes.toString('utf8'), ref.shown, args.offset, args.limit) };
     },
   });
-}
-
-async function load(absolute: string, shown: string): Promise<Buffer> {
-  try {
-    if ((await stat(absolute)).isDirectory()) {
-      throw new ToolInputError(`${shown} is a directory. Use bash with 'ls' to list it.`);
-    }
-    return await readFile(absolute);
-  } catch (err) {
-    throw fileError(err, shown, 'reading');
-  }
 }
 
 /** cat -n style: the line number right-aligned in 6 columns, a tab, the line (cut when too long). */
