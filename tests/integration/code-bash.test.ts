@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipWithoutBwrap } from '../helpers/bwrap.js';
 import { bashTools } from '../../src/tools/code/bash-index.js';
 import { NO_BWRAP_REASON } from '../../src/tools/code/bash-tool.js';
 import { toolHarness, type ToolHarness } from '../helpers/tool-harness.js';
@@ -52,7 +53,7 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-describe('bash (local runtime, bubblewrap)', () => {
+describe.skipIf(skipWithoutBwrap)('bash (local runtime, bubblewrap)', () => {
   const bash = () => bashTools({ workspaceRoot: root, network: false })[0]!;
 
   it('runs in the workspace, returns the exit code and streams output to the thread', async () => {

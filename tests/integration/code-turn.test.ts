@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { skipWithoutBwrap } from '../helpers/bwrap.js';
 import type { App } from '../../src/cli/app.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/fake-anthropic.js';
 import { messageRequests, startFakeApp, toolResults } from '../helpers/fake-app.js';
@@ -19,7 +20,7 @@ afterEach(async () => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-describe('a coding turn', () => {
+describe.skipIf(skipWithoutBwrap)('a coding turn', () => {
   it('writes a script, runs it in the sandbox, and reads its saved output', async () => {
     root = mkdtempSync(join(tmpdir(), 'mlib-code-turn-'));
     fake = await startFakeAnthropic();
