@@ -161,6 +161,8 @@ export class DiscordRenderer {
         return;
       case 'job_update':
         return view.jobs.update(event);
+      case 'attachment':
+        return;
       default:
         return assertNever(event);
     }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { JobWatcher } from '../jobs/job-watcher.js';
+import { McpManager } from '../mcp/mcp-manager.js';
 import type { OperationQueue } from '../queue/operation-queue.js';
 import { SkillCatalog } from '../skills/index.js';
 import type { EventStore } from '../store/event-store.js';
@@ -12,12 +13,14 @@ import { ToolRegistry } from '../tools/tool-registry.js';
 import { PUBLIC_ENDPOINTS, type ToolServices } from '../tools/tool-services.js';
 import type { AppOptions } from './app-options.js';
 
-/** What the tools run on: their cache, the job watcher, the skills and the registry of every tool. */
+/** What the tools run on: their cache, the job watcher, the skills, the MCP servers and the registry of every tool. */
 export interface ToolRuntime {
   toolCache: ToolCache;
   jobs: JobWatcher;
   skills: SkillCatalog;
   registry: ToolRegistry;
+  /** Connects nothing until `start` (processes that run turns); adds each server's tools to `registry`. */
+  mcp: McpManager;
 }
 
 /** Builds the tool side of the composition root from the app's stores. */
@@ -60,5 +63,11 @@ export function buildToolRuntime(parts: {
     ...builtinTools(services, config, () => registry.all(), skills, options.projectRoot),
     ...(options.extraTools ?? []),
   ]);
-  return { toolCache, jobs, skills, registry };
+  const mcp = new McpManager(config.mcpServers, {
+    env: options.env ?? process.env,
+    logger,
+    redact: options.redact ?? ((t: string) => t),
+    tools: registry,
+  });
+  return { toolCache, jobs, skills, registry, mcp };
 }

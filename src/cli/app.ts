@@ -20,6 +20,7 @@ import { SpendLedger } from '../store/spend-ledger.js';
 import type { JobWatcher } from '../jobs/job-watcher.js';
 import { cancelJobNow, hubJobControl } from '../jobs/job-control.js';
 import { buildToolRuntime } from './app-tools.js';
+import type { McpManager } from '../mcp/mcp-manager.js';
 import type { SkillCatalog } from '../skills/index.js';
 import type { ToolCache } from '../tools/shared/tool-cache.js';
 import { PUBLIC_ENDPOINTS, type ServiceEndpoints } from '../tools/tool-services.js';
@@ -69,6 +70,8 @@ export class App implements AgentGateway {
   readonly jobs: JobWatcher;
   /** The Agent Skills of config `skills`: a prompt section per turn and `load_skill`. */
   readonly skills: SkillCatalog;
+  /** The MCP servers of config `mcpServers`, connected by `startWorkers` and kept for the process. */
+  readonly mcp: McpManager;
   readonly metrics: Metrics;
   private readonly queue: Queue<DrainJobData>;
   private readonly subscriber: Redis;
@@ -110,6 +113,7 @@ export class App implements AgentGateway {
     this.jobs = tools.jobs;
     this.skills = tools.skills;
     this.registry = tools.registry;
+    this.mcp = tools.mcp;
     this.models = new ModelResolver({
       config,
       logger: options.logger,
@@ -246,6 +250,8 @@ export class App implements AgentGateway {
     const { config, logger } = this.options;
     // Warm the skills (fetched once, then cached) so the first turn does not wait for them.
     void this.skills.load();
+    // The first turn starts with the MCP servers that answered within their connect deadline.
+    await this.mcp.start();
     this.locks = new SessionLocks(this.redis, this.keys, config.worker.lockMs);
     this.worker = new DrainWorker({
       redisUrl: this.options.redisUrl,
@@ -301,6 +307,7 @@ export class App implements AgentGateway {
   async close(graceMs = 10_000): Promise<void> {
     await this.worker?.close(graceMs);
     await closeWithin(this.jobs.close());
+    await closeWithin(this.mcp.close());
     this.locks?.stop();
     if (!(await closeWithin(this.queue.close())))
       this.options.logger.warn('the queue did not close in time (Redis away?); disconnecting');
