@@ -4,7 +4,6 @@ import type { McpServerConfig } from '../config/mcp-schema.js';
 import type { EnvSource } from '../config/substitute-env.js';
 import type { Redact } from '../core/redact.js';
 import type { AnyToolSpec } from '../core/tool-spec.js';
-import { McpError } from './mcp-errors.js';
 import { mcpToolSpec } from './mcp-tool-spec.js';
 import { ServerConnection } from './server-connection.js';
 import { skipReason } from './server-params.js';
@@ -88,13 +87,6 @@ export class McpManager {
     await Promise.all([...this.connections.values()].map((c) => c.close()));
   }
 
-  private call(server: string, tool: string, args: Record<string, unknown>, signal: AbortSignal) {
-    const connection = this.connections.get(server);
-    if (!connection)
-      return Promise.reject(new McpError('mcp_connect', server, `no MCP server named ${server}`));
-    return connection.call(tool, args, signal);
-  }
-
   /** Turns a server's tool list into specs (hidden ones left out) and swaps its registry group. */
   private publish(server: string, tools: readonly Tool[]): void {
     const connection = this.connections.get(server);
@@ -115,7 +107,7 @@ export class McpManager {
       const exposed = exposedToolName(server, tool.name);
       if (seen.has(exposed)) continue;
       seen.add(exposed);
-      specs.push(mcpToolSpec(server, config, tool, exposed, (s, t, a, signal) => this.call(s, t, a, signal)));
+      specs.push(mcpToolSpec(server, config, tool, exposed, connection));
     }
     const refused = this.deps.tools.replaceGroup(`mcp:${server}`, specs);
     for (const spec of refused) {

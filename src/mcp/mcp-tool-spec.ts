@@ -9,13 +9,11 @@ import { flattenResult } from './result-content.js';
 /** A description longer than this is cut: it is paid for in every request of every turn. */
 const MAX_DESCRIPTION_CHARS = 4_000;
 
-/** Runs one tool on its server (the manager's connection). */
-export type McpCall = (
-  server: string,
-  tool: string,
-  args: Record<string, unknown>,
-  signal: AbortSignal,
-) => Promise<Record<string, unknown>>;
+/** The server a spec calls: one tool call, and the redactor that knows the server's own secrets. */
+export interface McpToolTarget {
+  call(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>>;
+  redact(text: string): string;
+}
 
 /**
  * The ToolSpec of one MCP tool: its own JSON Schema for the model, the server's approval policy,
@@ -27,7 +25,7 @@ export function mcpToolSpec(
   config: McpServerConfig,
   tool: Tool,
   exposedName: string,
-  call: McpCall,
+  target: McpToolTarget,
 ): AnyToolSpec {
   const readOnlyHint = tool.annotations?.readOnlyHint === true;
   const asks =
@@ -49,7 +47,7 @@ export function mcpToolSpec(
     async execute(args: Record<string, unknown>, ctx: ToolContext): Promise<ToolResult> {
       let raw: Record<string, unknown>;
       try {
-        raw = await call(server, tool.name, args, ctx.signal);
+        raw = await target.call(tool.name, args, ctx.signal);
       } catch (err) {
         if (ctx.signal.aborted) throw err;
         if (err instanceof McpError)
@@ -67,10 +65,9 @@ export function mcpToolSpec(
           dataBase64: image.dataBase64,
         });
       }
-      return {
-        output: trimOutput(flat.text, undefined, 'ask the tool for less'),
-        ...(flat.isError ? { isError: true } : {}),
-      };
+      // A server may echo what it was given (a header, an env value): those never reach the model.
+      const output = trimOutput(target.redact(flat.text), undefined, 'ask the tool for less');
+      return { output, ...(flat.isError ? { isError: true } : {}) };
     },
   };
 }

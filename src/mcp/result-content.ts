@@ -48,7 +48,7 @@ export function flattenResult(
     switch (block.type) {
       case 'text':
         hasText = true;
-        parts.push(String(block.text ?? ''));
+        parts.push(str(block.text));
         break;
       case 'image': {
         const image = imageOf(block, `${baseName}-${images.length + 1}`);

@@ -35,7 +35,7 @@ export class ServerConnection {
   private lastFailure: { reason: string; retryAt: number } | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
-  private redact: Redact;
+  private ownRedact: Redact = (text) => text;
   private readonly stderrTail: string[] = [];
 
   constructor(
@@ -48,8 +48,11 @@ export class ServerConnection {
       redact: Redact;
       events: ConnectionEvents;
     },
-  ) {
-    this.redact = deps.redact;
+  ) {}
+
+  /** The app's redactor plus this server's header and env values (known once it has connected). */
+  redact(text: string): string {
+    return this.ownRedact(this.deps.redact(text));
   }
 
   /** Connects (once; concurrent callers share the attempt). Never throws: a failure is logged. */
@@ -76,11 +79,11 @@ export class ServerConnection {
     const client = await this.client();
     const timeout = this.config.timeoutMs;
     try {
-      return (await client.callTool({ name: tool, arguments: args }, undefined, {
+      return await client.callTool({ name: tool, arguments: args }, undefined, {
         signal,
         timeout,
         maxTotalTimeout: timeout,
-      })) as Record<string, unknown>;
+      });
     } catch (err) {
       // The SDK reports an abort as a timeout carrying the abort's reason: the signal tells them apart.
       if (signal.aborted) throw err;
@@ -123,8 +126,7 @@ export class ServerConnection {
     const started = Date.now();
     try {
       const resolved = resolveServer(this.name, this.config, this.deps.env);
-      const own = createRedactor(resolved.secrets);
-      this.redact = (text) => own(this.deps.redact(text));
+      this.ownRedact = createRedactor(resolved.secrets);
       this.stderrTail.length = 0;
       const open = await openClient(this.name, resolved.params, this.config.connectTimeoutMs, (chunk) =>
         this.keepStderr(chunk),

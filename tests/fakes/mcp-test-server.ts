@@ -1,4 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { z } from 'zod';
 
 /**
@@ -8,10 +9,10 @@ import { z } from 'zod';
  *
  * - `echo {text}`: "echo: <text>" (readOnlyHint).
  * - `env_value {name}`: the server process's environment variable (stdio: what `env` passed).
- * - `header {name}`: a request header the server received (HTTP).
+ * - `header {name}`: a header of the HTTP request that carried the call.
  * - `hang`: never answers until the client cancels; then reports through `onCancelled`.
  * - `crash`: the process exits in the middle of the call (stdio).
- * - `malformed`: answers with a result whose `content` is not a list.
+ * - `malformed`: answers with a result whose `content` is not a list (see `sendingMalformed`).
  * - `picture` / `huge_picture`: an image (a 1×1 PNG / over 4 MB).
  * - `starts`: how many times this process has been initialized (connections counted).
  * - `weird.name/with.dots...` (long): a tool name the model APIs refuse as is.
@@ -21,11 +22,31 @@ import { z } from 'zod';
 export const PIXEL_PNG_BASE64 =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
+const MALFORMED_MARKER = '__send_this_result_malformed__';
+
+/**
+ * Wraps a server transport so the `malformed` tool's result goes out broken: `content` a string
+ * instead of a list of blocks (a shape CallToolResult does not allow).
+ */
+export function sendingMalformed<T extends Transport>(transport: T): T {
+  const send = transport.send.bind(transport);
+  transport.send = (message, options) => {
+    const result = (message as { result?: { content?: Array<{ text?: string }> } }).result;
+    if (result?.content?.[0]?.text === MALFORMED_MARKER) {
+      return send({ ...message, result: { content: 'this is not a list' } }, options);
+    }
+    return send(message, options);
+  };
+  return transport;
+}
+
 export const LONG_TOOL_NAME = `weird.name/with.dots.${'x'.repeat(80)}`;
 
 export interface TestServerHooks {
-  /** Headers of the request being served (HTTP only). */
-  headers?: () => Record<string, string | string[] | undefined>;
+  /** More tools by name, each answering "<name> ran" (the HF server's names, for hiding). */
+  extraTools?: readonly string[];
+  /** Called when a `hang` call has arrived (the positive signal that it is running). */
+  onHangStarted?: () => void;
   /** Called when a `hang` call is cancelled by the client. */
   onCancelled?: () => void;
   /** How many initialize requests this server (process) has seen. */
@@ -53,12 +74,18 @@ export function buildTestMcpServer(hooks: TestServerHooks = {}): McpServer {
   server.registerTool(
     'header',
     { description: 'Reads a request header.', inputSchema: { name: z.string() } },
-    ({ name }) => {
-      const value = hooks.headers?.()[name.toLowerCase()];
+    ({ name }, extra) => {
+      const value = extra.requestInfo?.headers[name.toLowerCase()];
       return { content: [{ type: 'text', text: `${name}: ${String(value ?? '(absent)')}` }] };
     },
   );
+  for (const name of hooks.extraTools ?? []) {
+    server.registerTool(name, { description: `The ${name} tool.` }, () => ({
+      content: [{ type: 'text', text: `${name} ran` }],
+    }));
+  }
   server.registerTool('hang', { description: 'Never answers.' }, (extra) => {
+    hooks.onHangStarted?.();
     return new Promise((_, reject) => {
       extra.signal.addEventListener('abort', () => {
         hooks.onCancelled?.();
@@ -70,10 +97,11 @@ export function buildTestMcpServer(hooks: TestServerHooks = {}): McpServer {
     hooks.crash?.();
     return new Promise(() => undefined);
   });
-  server.registerTool('malformed', { description: 'Answers with a broken result.' }, () => {
-    // Not a CallToolResult: `content` must be a list of blocks.
-    return { content: 'this is not a list' } as never;
-  });
+  // McpServer checks its own results, so the marker is bent into a broken one on the wire
+  // (`sendingMalformed`), as a buggy server would send it.
+  server.registerTool('malformed', { description: 'Answers with a broken result.' }, () => ({
+    content: [{ type: 'text', text: MALFORMED_MARKER }],
+  }));
   server.registerTool('picture', { description: 'Draws a picture.' }, () => ({
     content: [
       { type: 'text', text: 'here is the chart' },
