@@ -57,7 +57,19 @@ export const mcpServerSchema = z.discriminatedUnion('transport', [stdioServer, h
 });
 
 export const mcpServersSchema = z
-  .record(z.string().regex(MCP_SERVER_NAME, SERVER_NAME_MESSAGE), mcpServerSchema)
+  .record(z.string(), mcpServerSchema)
+  // Checked here rather than as the record's key schema, whose issue reads "Invalid key in record".
+  .superRefine(
+    (servers, ctx) => {
+      if (typeof servers !== 'object' || servers === null) return;
+      for (const name of Object.keys(servers)) {
+        if (!MCP_SERVER_NAME.test(name))
+          ctx.addIssue({ code: 'custom', path: [name], message: SERVER_NAME_MESSAGE });
+      }
+    },
+    // Also when a server's fields are wrong, so that one pass names every problem.
+    { when: () => true },
+  )
   .default({});
 
 export type McpServerConfig = z.infer<typeof mcpServerSchema>;

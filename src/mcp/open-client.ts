@@ -27,8 +27,12 @@ export async function openClient(
   server: string,
   params: ServerParams,
   deadlineMs: number,
-  /** A stdio server's stderr, from its first byte (the SDK would otherwise copy it to ours). */
-  onStderr: (chunk: Buffer) => void = () => undefined,
+  hooks: {
+    /** A stdio server's stderr, from its first byte (the SDK would otherwise copy it to ours). */
+    onStderr?: (chunk: Buffer) => void;
+    /** The server said its tool list changed (`notifications/tools/list_changed`). */
+    onToolListChanged?: () => void;
+  } = {},
 ): Promise<OpenClient> {
   const deadline = Date.now() + deadlineMs;
   if (params.transport === 'stdio') {
@@ -40,25 +44,35 @@ export async function openClient(
       stderr: 'pipe',
       ...(params.cwd ? { cwd: params.cwd } : {}),
     });
-    transport.stderr?.on('data', onStderr);
-    return { client: await initialize(server, transport, deadline), via: 'stdio' };
+    if (hooks.onStderr) transport.stderr?.on('data', hooks.onStderr);
+    return { client: await initialize(server, transport, deadline, hooks), via: 'stdio' };
   }
   const requestInit = { headers: params.headers };
   if (params.transport === 'http') {
     try {
       const transport = new StreamableHTTPClientTransport(params.url, { requestInit });
-      return { client: await initialize(server, transport, deadline), via: 'streamable-http' };
+      return { client: await initialize(server, transport, deadline, hooks), via: 'streamable-http' };
     } catch (err) {
       if (Date.now() >= deadline) throw err;
       // Fall through to SSE: an older server answers the POST with 404/405 or closes it.
     }
   }
   const transport = new SSEClientTransport(params.url, { requestInit });
-  return { client: await initialize(server, transport, deadline), via: 'sse' };
+  return { client: await initialize(server, transport, deadline, hooks), via: 'sse' };
 }
 
-async function initialize(server: string, transport: Transport, deadline: number): Promise<Client> {
-  const client = new Client(CLIENT_INFO);
+async function initialize(
+  server: string,
+  transport: Transport,
+  deadline: number,
+  hooks: { onToolListChanged?: () => void },
+): Promise<Client> {
+  const onChanged = hooks.onToolListChanged;
+  // The SDK's own refresh reads one page; the connection reads them all, so it only wants the signal.
+  const client = new Client(
+    CLIENT_INFO,
+    onChanged ? { listChanged: { tools: { autoRefresh: false, onChanged: () => onChanged() } } } : {},
+  );
   const left = Math.max(1, deadline - Date.now());
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

@@ -1,15 +1,15 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ErrorCode, McpError as SdkError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
 import type { McpServerConfig } from '../config/mcp-schema.js';
 import type { EnvSource } from '../config/substitute-env.js';
 import { createRedactor, type Redact } from '../core/redact.js';
+import { classifyCallFailure, isSdkError } from './call-failure.js';
+import { listAllTools } from './list-tools.js';
 import { McpError } from './mcp-errors.js';
 import { openClient, reasonOf, type OpenClient } from './open-client.js';
 import { resolveServer } from './server-params.js';
 
-/** A tool list bigger than this many pages is cut (a server paging forever must not hang a worker). */
-const MAX_TOOL_PAGES = 50;
 /** The waits between failed connects: 1 s, 2 s, 4 s, … at most 5 min. */
 const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 300_000;
@@ -106,15 +106,19 @@ export class ServerConnection {
       return Promise.reject(new McpError('mcp_connect', this.name, 'the MCP client is shut down'));
     if (this.connecting) return this.connecting;
     if (this.lastFailure && Date.now() < this.lastFailure.retryAt) {
-      const seconds = Math.ceil((this.lastFailure.retryAt - Date.now()) / 1000);
+      const { reason, retryAt } = this.lastFailure;
+      const next = Number.isFinite(retryAt)
+        ? `the next attempt is in ${Math.ceil((retryAt - Date.now()) / 1000)} s`
+        : 'fix mcpServers in the config and restart';
       return Promise.reject(
         new McpError(
           'mcp_connect',
           this.name,
-          `the ${this.name} MCP server is unreachable (${this.lastFailure.reason}); the next attempt is in ${seconds} s`,
+          `the ${this.name} MCP server is unavailable (${reason}); ${next}`,
         ),
       );
     }
+
     this.connecting = this.connect().finally(() => {
       this.connecting = undefined;
     });
@@ -128,9 +132,10 @@ export class ServerConnection {
       const resolved = resolveServer(this.name, this.config, this.deps.env);
       this.ownRedact = createRedactor(resolved.secrets);
       this.stderrTail.length = 0;
-      const open = await openClient(this.name, resolved.params, this.config.connectTimeoutMs, (chunk) =>
-        this.keepStderr(chunk),
-      ).catch((err: unknown) => {
+      const open = await openClient(this.name, resolved.params, this.config.connectTimeoutMs, {
+        onStderr: (chunk) => this.keepStderr(chunk),
+        onToolListChanged: () => void this.refreshTools(),
+      }).catch((err: unknown) => {
         throw this.withStderr(err);
       });
       const left = Math.max(1, this.config.connectTimeoutMs - (Date.now() - started));
@@ -171,12 +176,31 @@ export class ServerConnection {
     );
     if (!this.closed && failure.code !== 'mcp_config') {
       // Its tools appear once it answers; a config problem waits for a restart instead.
-      this.retryTimer = setTimeout(() => void this.start(), wait);
+      this.retryTimer = setTimeout(() => {
+        // The timer is the attempt the wait was for, even if it fires a millisecond early.
+        if (this.lastFailure) this.lastFailure.retryAt = 0;
+        void this.start();
+      }, wait);
       this.retryTimer.unref();
     } else if (failure.code === 'mcp_config') {
       this.lastFailure.retryAt = Number.POSITIVE_INFINITY;
     }
     return new McpError(failure.code, this.name, reason, { cause: failure });
+  }
+
+  /** Reads the tool list again after the server said it changed; a failure keeps the old list. */
+  private async refreshTools(): Promise<void> {
+    const open = this.current;
+    if (!open) return;
+    try {
+      const tools = await listAllTools(open.client, this.config.connectTimeoutMs);
+      if (this.current === open) this.deps.events.onTools(this.name, tools);
+    } catch (err) {
+      this.deps.logger.warn(
+        { mcpServer: this.name },
+        `MCP server ${this.name}: reading the changed tool list failed: ${this.redact(reasonOf(err))}`,
+      );
+    }
   }
 
   /** The connection closed (process exit, network): the next call opens a new one at once. */
@@ -192,40 +216,9 @@ export class ServerConnection {
   }
 
   private callFailure(tool: string, err: unknown, timeoutMs: number): McpError {
-    const name = `${this.name}/${tool}`;
-    let failure: McpError;
-    if (err instanceof SdkError && err.code === Number(ErrorCode.RequestTimeout)) {
-      failure = new McpError(
-        'mcp_timeout',
-        this.name,
-        `${name} gave no result within ${timeoutMs / 1000} s`,
-        {
-          cause: err,
-        },
-      );
-    } else if (err instanceof SdkError && err.code === Number(ErrorCode.ConnectionClosed)) {
-      failure = new McpError(
-        'mcp_closed',
-        this.name,
-        `the ${this.name} MCP server closed the connection during the call`,
-        { cause: err },
-      );
-    } else if (isSchemaError(err)) {
-      failure = new McpError(
-        'mcp_malformed',
-        this.name,
-        `${name} returned a malformed result (${schemaIssues(err)})`,
-        { cause: err },
-      );
-    } else if (err instanceof SdkError) {
-      failure = new McpError('mcp_call', this.name, `${name} failed: ${err.message}`, { cause: err });
-    } else {
-      // The transport failed (the HTTP server went away, its session expired): reopen next time.
-      void this.resetConnection();
-      failure = new McpError('mcp_closed', this.name, `${name} could not be reached: ${reasonOf(err)}`, {
-        cause: err,
-      });
-    }
+    const failure = classifyCallFailure(this.name, tool, err, timeoutMs);
+    // The transport failed (the HTTP server went away, its session expired): reopen next time.
+    if (failure.code === 'mcp_closed' && !isSdkError(err)) void this.resetConnection();
     const message = this.redact(failure.message);
     this.deps.logger.warn({ mcpServer: this.name, tool, code: failure.code }, `MCP call failed: ${message}`);
     return new McpError(failure.code, this.name, message, { cause: failure.cause });
@@ -256,27 +249,4 @@ export class ServerConnection {
       cause: err,
     });
   }
-}
-
-async function listAllTools(client: Client, timeoutMs: number): Promise<Tool[]> {
-  const tools: Tool[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_TOOL_PAGES; page++) {
-    const result = await client.listTools(cursor ? { cursor } : undefined, { timeout: timeoutMs });
-    tools.push(...result.tools);
-    cursor = result.nextCursor;
-    if (!cursor) break;
-  }
-  return tools;
-}
-
-function isSchemaError(err: unknown): err is { issues: Array<{ path: PropertyKey[]; message: string }> } {
-  return typeof err === 'object' && err !== null && Array.isArray((err as { issues?: unknown }).issues);
-}
-
-function schemaIssues(err: { issues: Array<{ path: PropertyKey[]; message: string }> }): string {
-  return err.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
-    .join('; ');
 }

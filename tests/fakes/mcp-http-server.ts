@@ -28,7 +28,7 @@ export interface McpHttpServer {
 }
 
 export async function startMcpHttpServer(
-  options: { mode?: 'streamable' | 'sse-only'; extraTools?: readonly string[] } = {},
+  options: { mode?: 'streamable' | 'sse-only'; extraTools?: readonly string[]; port?: number } = {},
 ): Promise<McpHttpServer> {
   const mode = options.mode ?? 'streamable';
   let initializes = 0;
@@ -93,7 +93,7 @@ export async function startMcpHttpServer(
     await transport.handleRequest(req, res, body);
   }
 
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => http.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/mcp`,

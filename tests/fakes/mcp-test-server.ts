@@ -14,6 +14,7 @@ import { z } from 'zod';
  * - `crash`: the process exits in the middle of the call (stdio).
  * - `malformed`: answers with a result whose `content` is not a list (see `sendingMalformed`).
  * - `picture` / `huge_picture`: an image (a 1×1 PNG / over 4 MB).
+ * - `grow`: registers the tool `grown`, so the server announces a changed tool list.
  * - `starts`: how many times this process has been initialized (connections counted).
  * - `weird.name/with.dots...` (long): a tool name the model APIs refuse as is.
  */
@@ -79,6 +80,13 @@ export function buildTestMcpServer(hooks: TestServerHooks = {}): McpServer {
       return { content: [{ type: 'text', text: `${name}: ${String(value ?? '(absent)')}` }] };
     },
   );
+  // Registering after connect makes McpServer send notifications/tools/list_changed.
+  server.registerTool('grow', { description: 'Adds the tool `grown`.' }, () => {
+    server.registerTool('grown', { description: 'Added at run time.' }, () => ({
+      content: [{ type: 'text', text: 'grown ran' }],
+    }));
+    return { content: [{ type: 'text', text: 'grew' }] };
+  });
   for (const name of hooks.extraTools ?? []) {
     server.registerTool(name, { description: `The ${name} tool.` }, () => ({
       content: [{ type: 'text', text: `${name} ran` }],

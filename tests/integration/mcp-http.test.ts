@@ -9,6 +9,7 @@ import { capturedLogger } from '../helpers/captured-logger.js';
 import { messageRequests, toolResults } from '../helpers/fake-app.js';
 import { offeredTools, runTurn, startMcpApp, stdioServer } from '../helpers/mcp-servers.js';
 import { cleanup, testConfig } from '../helpers/test-app.js';
+import { freePort } from '../../src/cli/free-port.js';
 
 // MCP over HTTP through the real app: Streamable HTTP, the SSE fallback, broken servers skipped,
 // and the HF server of configs/default.json, against servers written with the SDK's server side
@@ -125,6 +126,28 @@ describe('MCP over HTTP', () => {
       'MCP server off not used: enabled is false',
     );
     expect(app.mcp.status().find((s) => s.name === 'web')).toMatchObject({ state: 'connected' });
+  });
+
+  it('a server down at start is retried in the background; its tools join the next LLM call once it answers', async () => {
+    const port = await freePort();
+    fake = await startFakeAnthropic();
+    const log = capturedLogger();
+    const config = testConfig({
+      mcpServers: { late: { transport: 'http', url: `http://127.0.0.1:${port}/mcp` } },
+    });
+    app = await startMcpApp(fake, { config, logger: log.logger });
+    expect(app.registry.names().some((n) => n.startsWith('late__'))).toBe(false);
+    await log.waitFor((l) => l.mcpServer === 'late' && String(l.msg).includes('skipped'));
+
+    await httpServer({ port });
+    await log.waitFor((l) => l.mcpServer === 'late' && String(l.msg).includes('connected'), {
+      timeoutMs: 10_000,
+    });
+    fake.enqueue({ toolCalls: [{ name: 'late__echo', input: { text: 'made it' } }] }, { text: 'done' });
+    const sessionId = await app.startSession({ owner: 'u1', platform: 'terminal' });
+    await runTurn(app, sessionId, 'echo');
+    expect(offeredTools(fake).map((t) => t.name)).toContain('late__echo');
+    expect(lastResults()).toEqual(['echo: made it']);
   });
 
   it('the default config’s HF server: Bearer HF_TOKEN to {HF_ENDPOINT}/mcp, its duplicate tools hidden', async () => {

@@ -98,6 +98,20 @@ describe('MCP over stdio', () => {
     expect(files!.lines('starts')).toHaveLength(1);
   });
 
+  it('a tool the server adds later (tools/list_changed) joins the next LLM call', async () => {
+    const { sessionId } = await start();
+    expect(app!.registry.get('srv__grown')).toBeUndefined();
+    fake!.enqueue({ toolCalls: [{ name: 'srv__grow', input: {} }] }, { text: 'grew it' });
+    await runTurn(app!, sessionId, 'grow');
+    await eventually(() => app!.registry.get('srv__grown'));
+    fake!.enqueue({ toolCalls: [{ name: 'srv__grown', input: {} }] }, { text: 'done' });
+    await runTurn(app!, sessionId, 'use it');
+    expect(offeredTools(fake!, -2).map((t) => t.name)).toContain('srv__grown');
+    expect(lastResults().at(-1)).toBe('grown ran');
+    // Refreshed over the same connection: no new server process.
+    expect(files!.lines('starts')).toHaveLength(1);
+  });
+
   it('needsApproval lists the tools that ask: approval_required, nothing run until approved', async () => {
     const { sessionId } = await start({ needsApproval: ['env_value'] });
     fake!.enqueue({
