@@ -1,4 +1,10 @@
 import { AttachmentBuilder, type Client, type SendableChannels } from 'discord.js';
+import {
+  attachmentBytes,
+  attachmentFileName,
+  attachmentLabel,
+  type AttachmentEvent,
+} from '../shared/attachment-file.js';
 import type { Logger } from 'pino';
 import type { AgentEvent, OperationOutcome, Usage } from '../../src/core/events.js';
 import type { AgentGateway, StoredEvent } from '../../src/core/agent-gateway.js';
@@ -161,6 +167,8 @@ export class DiscordRenderer {
         return;
       case 'job_update':
         return view.jobs.update(event);
+      case 'attachment':
+        return this.attachFile(view, event);
       default:
         return assertNever(event);
     }
@@ -199,6 +207,21 @@ export class DiscordRenderer {
       });
     } catch (err) {
       this.warn(err);
+    }
+  }
+
+  /** A tool's file (an MCP image) as a message with the file attached (a multipart upload). */
+  private async attachFile(view: SessionView, event: AttachmentEvent): Promise<void> {
+    const name = attachmentFileName(event);
+    try {
+      await view.channel.send({
+        content: `From \`${event.tool}\`:`,
+        files: [new AttachmentBuilder(attachmentBytes(event), { name })],
+        allowedMentions: NO_MENTIONS,
+      });
+    } catch (err) {
+      this.warn(err);
+      await this.notice(view, `Could not attach ${attachmentLabel(event)} from \`${event.tool}\`.`);
     }
   }
 

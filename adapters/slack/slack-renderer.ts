@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { AgentEvent } from '../../src/core/events.js';
 import type { AgentGateway, StoredEvent } from '../../src/core/agent-gateway.js';
 import { ApprovalCards } from '../shared/approval-decisions.js';
+import { attachmentLabel, type AttachmentEvent } from '../shared/attachment-file.js';
+import { shareAttachment } from './render/share-attachment.js';
 import { CoalescedMessage } from './coalesced-message.js';
 import { PLATFORM } from './slack-context.js';
 import {
@@ -156,6 +158,9 @@ export class SlackRenderer {
       case 'job_update':
         await this.jobCards.show(sessionId, view, event);
         return;
+      case 'attachment':
+        await this.uploadAttachment(view, event);
+        return;
       case 'turn_complete':
         view.usage = { usage: event.usage, costUsd: event.costUsd, costUnknown: event.costUnknown }; // shown when the operation ends
         return;
@@ -245,6 +250,16 @@ export class SlackRenderer {
       });
     } catch (err) {
       this.options.logger.warn({ err, tool }, 'uploading a tool output snippet failed');
+    }
+  }
+
+  private async uploadAttachment(view: SessionView, event: AttachmentEvent): Promise<void> {
+    try {
+      await shareAttachment(this.options.client, view, event);
+    } catch (err) {
+      // The model was told the file is in the thread; the thread says it is not.
+      this.options.logger.warn({ err, tool: event.tool }, 'uploading a tool attachment failed');
+      await this.notice(view, `Could not attach ${attachmentLabel(event)} from ${event.tool}.`);
     }
   }
 

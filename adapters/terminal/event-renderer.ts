@@ -10,6 +10,7 @@ import {
   truncate,
   type Styles,
 } from './terminal-text.js';
+import { attachmentLabel } from '../shared/attachment-file.js';
 import { costText } from '../shared/cost-text.js';
 import {
   elapsedText,
@@ -151,6 +152,10 @@ export function createEventRenderer(options: EventRendererOptions): EventRendere
         return;
       case 'job_update':
         if (jobs.due(event)) notice(jobStatusLine(s, event, width));
+        return;
+      case 'attachment':
+        // A terminal cannot show the picture; the line says it exists and how big it is.
+        notice(s.dim(fit(`  [image: ${oneLine(attachmentLabel(event))}]`)));
         return;
       case 'operation_complete':
         // The operation is over: whatever it streamed ends here, and the next prompt starts clean.

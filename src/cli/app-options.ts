@@ -29,6 +29,8 @@ export interface AppOptions {
   /** Tools on top of the built-in ones. */
   extraTools?: readonly AnyToolSpec[];
   redact?: (text: string) => string;
+  /** What `${VAR}` in `mcpServers` is substituted from when a server connects; `process.env` when absent. */
+  env?: Readonly<Record<string, string | undefined>>;
   /** What the runtime counts (Prometheus on `/metrics`); nothing is counted when absent. */
   metrics?: Metrics;
 }

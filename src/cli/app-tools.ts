@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { JobWatcher } from '../jobs/job-watcher.js';
+import { McpManager } from '../mcp/mcp-manager.js';
 import type { OperationQueue } from '../queue/operation-queue.js';
 import { SkillCatalog } from '../skills/index.js';
 import type { EventStore } from '../store/event-store.js';
@@ -14,7 +15,7 @@ import { ToolRegistry } from '../tools/tool-registry.js';
 import { PUBLIC_ENDPOINTS, type ToolServices } from '../tools/tool-services.js';
 import type { AppOptions } from './app-options.js';
 
-/** What the tools run on: their cache, the job watcher, the skills and the registry of every tool. */
+/** What the tools run on: their cache, the job watcher, the skills, the MCP servers and the registry of every tool. */
 export interface ToolRuntime {
   toolCache: ToolCache;
   jobs: JobWatcher;
@@ -22,6 +23,8 @@ export interface ToolRuntime {
   registry: ToolRegistry;
   /** code.runtime `hf-sandbox`: the sessions' sandboxes (their idle reaper runs on workers). */
   sandboxes?: HfSandboxes;
+  /** Connects nothing until `start` (processes that run turns); adds each server's tools to `registry`. */
+  mcp: McpManager;
 }
 
 const NO_TOKENS = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
@@ -86,5 +89,11 @@ export function buildToolRuntime(parts: {
     ...builtinTools(services, config, () => registry.all(), skills, options.projectRoot, sandboxes),
     ...(options.extraTools ?? []),
   ]);
-  return { toolCache, jobs, skills, registry, ...(sandboxes ? { sandboxes } : {}) };
+  const mcp = new McpManager(config.mcpServers, {
+    env: options.env ?? process.env,
+    logger,
+    redact: options.redact ?? ((t: string) => t),
+    tools: registry,
+  });
+  return { toolCache, jobs, skills, registry, mcp, ...(sandboxes ? { sandboxes } : {}) };
 }

@@ -20,6 +20,7 @@ import { SpendLedger } from '../store/spend-ledger.js';
 import type { JobWatcher } from '../jobs/job-watcher.js';
 import { cancelJobNow, hubJobControl } from '../jobs/job-control.js';
 import { buildToolRuntime } from './app-tools.js';
+import type { McpManager } from '../mcp/mcp-manager.js';
 import type { SkillCatalog } from '../skills/index.js';
 import type { HfSandboxes } from '../tools/code/hf-sandbox/index.js';
 import type { ToolCache } from '../tools/shared/tool-cache.js';
@@ -72,6 +73,8 @@ export class App implements AgentGateway {
   readonly skills: SkillCatalog;
   /** code.runtime `hf-sandbox`: the sessions' HF sandboxes. */
   readonly sandboxes: HfSandboxes | undefined;
+  /** The MCP servers of config `mcpServers`, connected by `startWorkers` and kept for the process. */
+  readonly mcp: McpManager;
   readonly metrics: Metrics;
   private readonly queue: Queue<DrainJobData>;
   private readonly subscriber: Redis;
@@ -114,6 +117,7 @@ export class App implements AgentGateway {
     this.skills = tools.skills;
     this.registry = tools.registry;
     this.sandboxes = tools.sandboxes;
+    this.mcp = tools.mcp;
     this.models = new ModelResolver({
       config,
       logger: options.logger,
@@ -250,6 +254,8 @@ export class App implements AgentGateway {
     const { config, logger } = this.options;
     // Warm the skills (fetched once, then cached) so the first turn does not wait for them.
     void this.skills.load();
+    // The first turn starts with the MCP servers that answered within their connect deadline.
+    await this.mcp.start();
     this.locks = new SessionLocks(this.redis, this.keys, config.worker.lockMs);
     this.worker = new DrainWorker({
       redisUrl: this.options.redisUrl,
@@ -308,6 +314,7 @@ export class App implements AgentGateway {
     await this.worker?.close(graceMs);
     await closeWithin(this.jobs.close());
     if (this.sandboxes) await closeWithin(this.sandboxes.close());
+    await closeWithin(this.mcp.close());
     this.locks?.stop();
     if (!(await closeWithin(this.queue.close())))
       this.options.logger.warn('the queue did not close in time (Redis away?); disconnecting');

@@ -36,7 +36,8 @@ export interface LoadConfigOptions {
 /**
  * Loads the one validated config: `configs/default.json`, deep-merged with the file named by
  * `ML_INTERN_CONFIG` (objects merge, arrays and scalars replace), then `options.overrides`, then
- * `${VAR}` / `${VAR:-default}` substitution from `env`, then `configSchema`.
+ * `${VAR}` / `${VAR:-default}` substitution from `env` (everywhere but `mcpServers`, substituted at
+ * connect time), then `configSchema`.
  *
  * Every problem is collected before throwing, so an operator fixes a config in one pass: unreadable
  * files, JSON syntax errors (with line and column), unset variables, each bad field as
@@ -61,8 +62,12 @@ export function loadConfig(env: EnvSource, options: LoadConfigOptions = {}): Con
   }
   if (options.overrides) merged = deepMerge(merged, options.overrides);
 
-  const substituted = substituteEnv(merged, env);
+  // `mcpServers` keeps its `${VAR}` until a server connects: a server whose variables are unset is
+  // skipped then (the HF server without HF_TOKEN), instead of failing every command here.
+  const { mcpServers, ...substitutable } = merged;
+  const substituted = substituteEnv(substitutable, env);
   issues.push(...substituted.issues);
+  if (mcpServers !== undefined) (substituted.value as Record<string, unknown>).mcpServers = mcpServers;
 
   // Without the defaults every field would be reported missing, burying the one real problem.
   const parsed = defaults ? configSchema.safeParse(substituted.value) : undefined;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { skillSourceProblem } from '../skills/skill-source.js';
+import { mcpServersSchema } from './mcp-schema.js';
 
 const modelName = /^[a-z0-9-]+\/[\w.:/-]+$/;
 const MODEL_NAME_MESSAGE =
@@ -163,7 +164,8 @@ export const configSchema = z.strictObject({
         }),
     )
     .default(['github:huggingface/skills/skills']),
-  mcpServers: z.record(z.string(), z.unknown()).default({}),
+  /** MCP servers whose tools the intern gets as `<server>__<tool>` (see mcp-schema.ts). */
+  mcpServers: mcpServersSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,6 +1,6 @@
 import type { Config } from './schema.js';
 import { secretsOf, type Environment } from './environment.js';
-import type { EnvSource } from './substitute-env.js';
+import { substituteEnv, type EnvSource } from './substitute-env.js';
 
 /** Environment variable names that hold credentials by convention (`OPENAI_API_KEY`, `AWS_SECRET_ACCESS_KEY`, …). */
 const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)$/i;
@@ -18,11 +18,14 @@ export function collectSecrets(environment: Environment, env: EnvSource, config:
     if (value !== undefined && SECRET_NAME.test(name) && value.trim() !== '') secrets.add(value.trim());
   }
   for (const server of Object.values(config.mcpServers)) {
-    if (server === null || typeof server !== 'object') continue;
+    // Their `${VAR}`s are substituted only when a server connects; the values are secrets already.
     const { headers, env: serverEnv } = server as { headers?: unknown; env?: unknown };
     for (const group of [headers, serverEnv]) {
       if (group === null || typeof group !== 'object') continue;
-      for (const value of Object.values(group)) if (typeof value === 'string') addCredential(secrets, value);
+      const substituted = substituteEnv(group, env).value as Record<string, unknown>;
+      for (const value of Object.values(substituted)) {
+        if (typeof value === 'string' && !value.includes('${')) addCredential(secrets, value);
+      }
     }
   }
   walkConfig(config, secrets);

@@ -5,6 +5,9 @@ import { z } from 'zod';
  * with a per-session sequence number, so renderers read them in order and resume after a restart.
  */
 
+/** Largest attachment an event carries, decoded (4 MB): the event stream is not a file store. */
+export const MAX_ATTACHMENT_BYTES = 4 * 1024 * 1024;
+
 export const usageSchema = z.object({
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
@@ -98,6 +101,18 @@ export const eventBodySchema = z.discriminatedUnion('type', [
     state: toolStateSchema,
   }),
   z.object({ type: z.literal('approval_required'), calls: z.array(pendingCallSchema) }),
+  /**
+   * A file a tool produced for the thread (an MCP tool's image): each renderer uploads it. The model
+   * gets a note instead of the bytes; files over {@link MAX_ATTACHMENT_BYTES} stay a note.
+   */
+  z.object({
+    type: z.literal('attachment'),
+    toolCallId: z.string(),
+    tool: z.string(),
+    name: z.string().min(1).max(200),
+    mimeType: z.string().min(1).max(200),
+    dataBase64: z.string().max(Math.ceil(MAX_ATTACHMENT_BYTES / 3) * 4),
+  }),
   z.object({ type: z.literal('plan_update'), todos: z.array(todoSchema) }),
   z.object({
     type: z.literal('turn_complete'),

@@ -69,7 +69,13 @@ export interface ApprovalContext {
 export interface ToolSpec<Schema extends z.ZodType = z.ZodType> {
   name: string;
   description: string;
+  /** Checks the model's arguments before the call runs (and, without `inputSchema`, is shown to the model). */
   parameters: Schema;
+  /**
+   * The JSON Schema shown to the model as it is, for a tool whose schema comes from elsewhere (an MCP
+   * server's `inputSchema`); `parameters` then only checks that the arguments are an object.
+   */
+  inputSchema?: Record<string, unknown>;
   sideEffects: boolean;
   /**
    * What the `research` sub-agent may use: `true` for a tool that only reads, or the operations

@@ -48,10 +48,27 @@ function getUploadUrl(ctx: MethodContext): ApiResult {
   const file = createFile(ctx.workspace, ctx.baseUrl, {
     name: filename,
     content: Buffer.alloc(0),
+    mimetype: mimetypeOf(filename),
     user: ctx.identity.botUserId,
     uploaded: false,
   });
   return ok({ upload_url: `${ctx.baseUrl}/upload/v1/${file.id}`, file_id: file.id });
+}
+
+/** Slack detects an uploaded file's type; the fake goes by the name's extension. */
+const MIMETYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  svg: 'image/svg+xml',
+  json: 'application/json',
+};
+
+function mimetypeOf(filename: string): string {
+  const extension = /\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase() ?? '';
+  return MIMETYPES[extension] ?? 'text/plain';
 }
 
 function completeUpload(ctx: MethodContext): ApiResult {

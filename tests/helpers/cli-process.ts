@@ -10,10 +10,14 @@ const TSX = import.meta.resolve('tsx');
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 /**
- * What every child gets unless a test sets it: the default skill source (GitHub) points at a closed
- * port, so no test reaches the internet; the skill is then skipped at once, as with any dead source.
+ * What every child gets unless a test sets it: the default skill source (GitHub) and the Hub (whose
+ * MCP server the default config connects when HF_TOKEN is set) point at a closed port, so no test
+ * reaches the internet; a dead source or server is then skipped at once.
  */
-export const HERMETIC: Record<string, string> = { GITHUB_API_URL: 'http://127.0.0.1:9' };
+export const HERMETIC: Record<string, string> = {
+  GITHUB_API_URL: 'http://127.0.0.1:9',
+  HF_ENDPOINT: 'http://127.0.0.1:9',
+};
 
 /** A working directory without a `.env`, so only the test's variables reach the child. */
 export function cliWorkDir(): string {

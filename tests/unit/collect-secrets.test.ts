@@ -13,7 +13,7 @@ describe('collectSecrets', () => {
         headers: { Authorization: 'Bearer mcp-header-token-1' },
       },
       local: { transport: 'stdio', command: 'node', env: { SOME_VALUE: 'mcp-env-value-22' } },
-      other: { transport: 'http', url: 'http://y', apiKey: 'nested-api-key-333' },
+      other: { transport: 'http', url: 'http://y', headers: { 'X-Api-Key': '${OTHER_KEY}' } },
     },
   });
 
@@ -24,6 +24,7 @@ describe('collectSecrets', () => {
       AWS_SECRET_ACCESS_KEY: 'aws-secret-value-3',
       REDIS_URL: 'redis://:redis-password-4@127.0.0.1:6379',
       HOME: '/root',
+      OTHER_KEY: 'substituted-header-value-44',
     };
     const secrets = collectSecrets(readEnvironment(env), env, config);
     for (const s of [
@@ -34,7 +35,7 @@ describe('collectSecrets', () => {
       'Bearer mcp-header-token-1',
       'mcp-header-token-1',
       'mcp-env-value-22',
-      'nested-api-key-333',
+      'substituted-header-value-44',
     ]) {
       expect(secrets).toContain(s);
     }

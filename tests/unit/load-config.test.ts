@@ -82,16 +82,21 @@ describe('loadConfig', () => {
     expect(config.model).toBe('anthropic/base');
   });
 
-  it('substitutes ${VAR:-default} and ${VAR} after merging', () => {
+  it('substitutes ${VAR:-default} and ${VAR} after merging, except in mcpServers (substituted at connect time)', () => {
     writeJson('team.json', {
       redis: { prefix: '${PREFIX:-dev}' },
-      mcpServers: { hf: { url: '${HF_MCP_URL}', headers: { Authorization: 'Bearer ${HF_TOKEN}' } } },
+      mcpServers: {
+        hf: { transport: 'http', url: '${HF_MCP_URL}', headers: { Authorization: 'Bearer ${UNSET_TOKEN}' } },
+      },
     });
-    const env = { ML_INTERN_CONFIG: 'team.json', HF_MCP_URL: 'http://127.0.0.1:9/mcp', HF_TOKEN: 'hf_x' };
+    const env = { ML_INTERN_CONFIG: 'team.json', HF_MCP_URL: 'http://127.0.0.1:9/mcp' };
     const config = loadConfig(env, { cwd: dir, projectRoot: root });
     expect(config.redis.prefix).toBe('dev');
-    expect(config.mcpServers).toEqual({
-      hf: { url: 'http://127.0.0.1:9/mcp', headers: { Authorization: 'Bearer hf_x' } },
+    // Left as written: an unset variable skips that one server when it connects, not the whole config.
+    expect(config.mcpServers.hf).toMatchObject({
+      transport: 'http',
+      url: '${HF_MCP_URL}',
+      headers: { Authorization: 'Bearer ${UNSET_TOKEN}' },
     });
     expect(loadConfig({ ...env, PREFIX: 'team' }, { cwd: dir, projectRoot: root }).redis.prefix).toBe('team');
   });
@@ -121,7 +126,8 @@ describe('loadConfig', () => {
       worker: { concurrency: 0, extra: 1 },
       approval: { approvers: 5, require: ['ok', 7] },
       compactionThreshold: 2,
-      mcpServers: { hf: { token: '${MISSING_TOKEN}' } },
+      mcpServers: { hf: { transport: 'http', url: 'http://x/mcp', token: '${MISSING_TOKEN}' } },
+      jobs: { namespace: '${MISSING_TOKEN}' },
       systemPrompt: 'prompts/nope.md',
     });
     const error = configErrorOf(() =>
@@ -129,7 +135,8 @@ describe('loadConfig', () => {
     );
     expect(error.code).toBe('invalid_config');
     const issues = error.issues.join('\n');
-    expect(issues).toContain('mcpServers.hf.token: environment variable MISSING_TOKEN is not set');
+    expect(issues).toContain('jobs.namespace: environment variable MISSING_TOKEN is not set');
+    expect(issues).toContain('mcpServers.hf.token: unknown key');
     expect(issues).toContain('model: must look like "anthropic/<model-id>"');
     expect(issues).toContain('unknownKey: unknown key');
     expect(issues).toContain('worker.extra: unknown key');
@@ -138,7 +145,7 @@ describe('loadConfig', () => {
     expect(issues).toMatch(/approval\.require\[1\]: .*expected string/);
     expect(issues).toMatch(/compactionThreshold: .*<=1/);
     expect(issues).toContain(`systemPrompt: file not found: ${join(root, 'prompts/nope.md')}`);
-    expect(error.issues).toHaveLength(9);
+    expect(error.issues).toHaveLength(10);
     expect(error.message).toContain('  - worker.extra: unknown key');
   });
 
