@@ -78,7 +78,7 @@ describe('loadConfig', () => {
     expect(config.maxIterations).toBe(12);
     expect(config.approval.require).toEqual(['c']);
     expect(config.approval.approvers).toBe('owner');
-    expect(config.worker).toEqual({ concurrency: 3, lockMs: 2_000, stalledIntervalMs: 1_000 });
+    expect(config.worker).toEqual({ concurrency: 3, processes: 0, lockMs: 2_000, stalledIntervalMs: 1_000 });
     expect(config.model).toBe('anthropic/base');
   });
 
