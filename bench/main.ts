@@ -94,7 +94,13 @@ async function main(): Promise<Figures> {
         jobs: load.sessions,
         delayMs: load.llmDelayMs,
       });
-      return { ...app, bareBullmqWallS: round(bare), bareBullmqRatio: round(bare / app.idealS) };
+      return {
+        ...app,
+        bareBullmqWallS: round(bare),
+        bareBullmqRatio: round(bare / app.idealS),
+        // The bot's own cost on top of the queue's, measured side by side (issue 12: ≤ 1.15).
+        wallToBareRatio: round(app.wallS / bare, 2),
+      };
     });
   }
   if (wanted('e')) {

@@ -27,6 +27,12 @@ export function formatTable(figures: Figures): string {
     { label: '(d) first turn complete after', value: d?.firstCompleteS, unit: 's' },
     { label: '(d) bare BullMQ, same load: wall', value: d?.bareBullmqWallS, unit: 's' },
     { label: '(d) bare BullMQ, same load: ratio', value: d?.bareBullmqRatio, unit: '' },
+    {
+      label: '(d) wall against bare BullMQ, same run',
+      value: d?.wallToBareRatio,
+      unit: '',
+      target: { op: '≤', limit: 1.15 },
+    },
     { label: '(e) bytes written, 10-message history', value: e?.bytes10, unit: 'B' },
     { label: '(e) bytes written, 1000-message history', value: e?.bytes1000, unit: 'B' },
     { label: '(e) ratio 1000/10', value: e?.ratio, unit: '', target: { op: '≤', limit: 1.2 } },

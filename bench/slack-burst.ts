@@ -9,7 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { startFakeAnthropic } from '../tests/fakes/fake-anthropic.js';
 import { Worker } from 'node:worker_threads';
 import { BURST_SENDER_SOURCE, type BurstSent } from './burst-sender.js';
-import { appMention, eventCallback, startFakeSlack, DEFAULT_IDENTITY } from '../tests/fakes/fake-slack.js';
+import {
+  appMention,
+  eventCallback,
+  signedRequest,
+  startFakeSlack,
+  DEFAULT_IDENTITY,
+} from '../tests/fakes/fake-slack.js';
 import type { CleanupStack } from './cleanup-stack.js';
 import { freePort } from '../src/cli/free-port.js';
 import { processGroupRss } from './process-group-rss.js';
@@ -24,6 +30,7 @@ const ANSWER = 'Burst answer.';
 const MB = 1024 * 1024;
 /** Slack retries an event that is not acknowledged within this long. */
 const SLACK_ACK_DEADLINE_MS = 3_000;
+const WARM_UP_MENTIONS = 5;
 
 export interface SlackBurstResult extends Record<string, number> {
   mentions: number;
@@ -44,7 +51,8 @@ export interface SlackBurstResult extends Record<string, number> {
  * Slack HTTP mode, its worker processes), each in a thread of its own, with a model that answers
  * after `llmDelayMs`: how long each POST waited for its ack, how long from the first POST until
  * every thread had its answer (against the model's delay, the ideal), the Slack calls per thread,
- * and the peak RSS of the whole process group (the command and its workers).
+ * and the peak RSS of the whole process group (the command and its workers). Five mentions answered
+ * one by one come first (see `warmUp`).
  */
 export async function measureSlackBurst(
   redisUrl: string,
@@ -105,6 +113,7 @@ export async function measureSlackBurst(
     `(i) start is ready (pid ${child.pid}, ${workers} worker processes); sending ${options.mentions} mentions`,
   );
 
+  await warmUp(base, slack, WARM_UP_MENTIONS);
   const mentions = Array.from({ length: options.mentions }, (_, i) =>
     appMention({
       user: `U${i % 20}`,
@@ -154,6 +163,25 @@ export async function measureSlackBurst(
     peakRssMb: round(peakRss / MB, 1),
     workerProcesses: workers,
   };
+}
+
+/**
+ * A few mentions one after another, each answered, before the burst: a gateway that has run for a
+ * while has loaded and compiled its code paths, and a burst's acks should not measure that.
+ */
+async function warmUp(base: string, slack: Awaited<ReturnType<typeof startFakeSlack>>, count: number) {
+  for (let i = 0; i < count; i++) {
+    const mention = appMention({
+      user: 'UWARM',
+      channel: 'CWARM',
+      text: `<@${DEFAULT_IDENTITY.botUserId}> warm-up ${i}`,
+    });
+    const res = await signedRequest(`${base}/slack/events`, eventCallback(mention), {
+      signingSecret: SIGNING_SECRET,
+    });
+    if (res.status !== 200) throw new Error(`(i) a warm-up mention was answered ${res.status}`);
+    await watchAnswers(slack, [mention], new Map(), 30_000);
+  }
 }
 
 /** Resolves when every mention's thread shows the answer, recording when each did. */
