@@ -105,6 +105,8 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
     token: options.botToken,
     ...(auth.bot_id ? { botId: auth.bot_id, botUserId } : {}),
     receiver: transport.receiver,
+    // Bolt's per-event conversation-state middleware: nothing here reads it.
+    convoStore: false,
     clientOptions,
     logger: slackLogger,
   });
@@ -128,8 +130,16 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
   // The one error handler of the adapter: log the reason, never let a bad event take the app down.
   const guarded = (what: string, work: () => Promise<void>) =>
     work().catch((err: unknown) => logger.error({ err }, `slack ${what} failed`));
-  app.event('app_mention', ({ event }) => guarded('app_mention', () => handleInbound(ctx, event)));
-  app.event('message', ({ event }) => guarded('message', () => handleInbound(ctx, event)));
+  // Bolt has acknowledged the event before this runs; the work waits for the rest of this poll phase,
+  // so that every other delivery already read is acknowledged before any of it (a burst of mentions
+  // would otherwise see its later acks wait behind the earlier ones' Redis and Slack calls).
+  const afterPendingAcks = () => new Promise<void>((resolve) => setImmediate(resolve));
+  app.event('app_mention', ({ event }) =>
+    guarded('app_mention', () => afterPendingAcks().then(() => handleInbound(ctx, event))),
+  );
+  app.event('message', ({ event }) =>
+    guarded('message', () => afterPendingAcks().then(() => handleInbound(ctx, event))),
+  );
   app.action(SLACK_ROUTES.actionIds, async ({ ack, body }) => {
     await ack();
     await guarded('action', () => handleClick(ctx, body));
