@@ -162,6 +162,7 @@ describe.skipIf(skipWithoutBwrap)('bash (local runtime, bubblewrap)', () => {
   });
 
   it('keeps the head and tail of long output and saves all of it to a file', async () => {
+    const logsBefore = harness.logs.length;
     const result = await harness.run(bash(), { command: 'seq 1 100000' });
     expect(result.output.length).toBeLessThan(9_000);
     expect(result.output).toMatch(/^1\n2\n3\n/);
@@ -173,8 +174,35 @@ describe.skipIf(skipWithoutBwrap)('bash (local runtime, bubblewrap)', () => {
     const whole = readFileSync(saved!, 'utf8');
     expect(whole.split('\n').length).toBe(100_001);
     expect(whole).toContain('\n50000\n');
-    // The thread got the output in batches, not one line per log event.
-    expect(harness.logs.some((l) => l.includes('\n50000\n') || l.startsWith('50000\n'))).toBe(true);
+    // The thread got a few small batches of the newest lines, not 5,000 events of 20 lines.
+    const logs = harness.logs.slice(logsBefore);
+    expect(logs.length).toBeLessThan(20);
+    expect(logs.every((l) => l.split('\n').length <= 21)).toBe(true);
+    expect(logs.some((l) => /lines not shown/.test(l))).toBe(true);
+    expect(logs.at(-1)).toMatch(/\n100000$/);
+  });
+
+  it('kills a hundred children at the timeout', async () => {
+    const marker = `${Math.floor(Math.random() * 1e6)}.75`;
+    const running = harness.run(bash(), {
+      command: `for i in $(seq 100); do sleep ${marker} & done; wait`,
+      timeout: '3s',
+    });
+    expect(await waitFor(() => pidsWith(`sleep ${marker}`).length === 100)).toBe(true);
+    const result = await running;
+    expect(result.output).toContain('Timed out after 3 s');
+    expect(await waitFor(() => pidsWith(`sleep ${marker}`).length === 0)).toBe(true);
+  });
+
+  it('stops saving an endless output at its cap and says so', async () => {
+    const capped = bashTools({ workspaceRoot: root, network: false, maxSavedChars: 10_000 })[0]!;
+    const result = await harness.run(capped, { command: 'yes | head -c 1000000' });
+    expect(result.output).toContain('the start of the output is in');
+    expect(result.output).toMatch(
+      /Saved output \(its first 10,000 of 1,000,000 characters; the rest was not kept\)/,
+    );
+    const saved = /not kept\): (\S+\.log)/.exec(result.output)?.[1];
+    expect(readFileSync(saved!, 'utf8').length).toBe(10_000);
   });
 
   it('accepts a work_dir inside the workspace and refuses one outside', async () => {

@@ -9,12 +9,14 @@ export function bashTools(options: {
   workspaceRoot: string;
   network: boolean;
   bwrap?: string | false;
+  maxSavedChars?: number;
 }): AnyToolSpec[] {
   return [
     bashTool({
       workspaceRoot: options.workspaceRoot,
       network: options.network,
       bwrap: options.bwrap ?? detectBwrap(),
+      ...(options.maxSavedChars !== undefined ? { maxSavedChars: options.maxSavedChars } : {}),
     }),
   ];
 }

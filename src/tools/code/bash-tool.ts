@@ -10,6 +10,9 @@ import { bwrapArgs, SYSTEM_DIR_PATHS, type SystemDir } from './sandbox-local.js'
 
 export const DEFAULT_TIMEOUT_S = 120;
 export const MAX_TIMEOUT_S = 3_600;
+const MB = 1024 * 1024;
+/** The most of one call's output kept in its file (characters, about bytes). */
+export const MAX_SAVED_CHARS = 100 * MB;
 /** Where each call's whole output is kept, relative to the workspace. */
 export const OUTPUTS_DIR = '.mlib/outputs';
 
@@ -21,6 +24,8 @@ export interface BashToolOptions {
   network: boolean;
   /** The bwrap program, or false to run unsandboxed (every call then asks for approval). */
   bwrap: string | false;
+  /** Most characters of one call's output saved to its file (default {@link MAX_SAVED_CHARS}). */
+  maxSavedChars?: number;
 }
 
 /** `bash`'s input in both runtimes (the reference agent's `{command, work_dir, timeout}`). */
@@ -130,6 +135,8 @@ export function bashTool(options: BashToolOptions): AnyToolSpec {
       const file = createWriteStream(savedAt);
       const captured = new HeadTail();
       const batcher = new LogBatcher((line) => ctx.log(line));
+      let savedChars = 0;
+      const maxSaved = options.maxSavedChars ?? MAX_SAVED_CHARS;
 
       const launch =
         options.bwrap === false
@@ -153,17 +160,28 @@ export function bashTool(options: BashToolOptions): AnyToolSpec {
         signal: ctx.signal,
         onOutput: (chunk) => {
           captured.push(chunk);
-          file.write(chunk);
           batcher.push(chunk);
+          // A command that prints gigabytes must not fill the worker's disk (or its memory, while
+          // the file lags behind): the saved output stops at maxSaved.
+          if (savedChars < maxSaved) {
+            const part = chunk.slice(0, maxSaved - savedChars);
+            savedChars += part.length;
+            file.write(part);
+          }
         },
       });
       await Promise.all([batcher.done(), closeStream(file)]);
 
-      const body = captured.total === 0 ? '(no output)' : captured.text(savedAt);
+      const body =
+        captured.total === 0 ? '(no output)' : captured.text(savedAt, captured.total <= savedChars);
       const ending = commandEnding(outcome, timeoutS);
       const failed = outcome.timedOut || outcome.interrupted || outcome.exitCode !== 0;
+      const saved =
+        captured.total > savedChars
+          ? `Saved output (its first ${savedChars.toLocaleString('en')} of ${captured.total.toLocaleString('en')} characters; the rest was not kept): ${savedAt}`
+          : `Whole output: ${savedAt}`;
       return {
-        output: `${body}\n\n${ending} Whole output: ${savedAt}`,
+        output: `${body}\n\n${ending} ${saved}`,
         ...(failed ? { isError: true } : {}),
       };
     },

@@ -5,9 +5,15 @@ import { TOOL_RESULT_CHARS } from '../shared/trim-output.js';
  * for the result, send it to the thread in batches, and word how the command ended.
  */
 
-/** Streamed output is sent to the thread at most this often, or every this many lines. */
+/**
+ * Streamed output goes to the thread at most this often, each time with at most this many of the
+ * newest lines: a command that prints millions of lines sends two small events a second, not one
+ * event per twenty lines (the saved output has every line).
+ */
 const LOG_FLUSH_MS = 500;
 const LOG_FLUSH_LINES = 20;
+/** A line longer than this is cut in the thread. */
+const MAX_LINE_CHARS = 500;
 /** Characters of head and tail kept in memory; the saved file has everything. */
 const KEEP_CHARS = TOOL_RESULT_CHARS;
 
@@ -26,7 +32,7 @@ export class HeadTail {
     if (chunk.length > 0) this.tail = (this.tail + chunk).slice(-KEEP_CHARS);
   }
   /** Head and tail within TOOL_RESULT_CHARS, saying how much was cut and where the rest is. */
-  text(savedAt: string): string {
+  text(savedAt: string, savedWhole = true): string {
     const kept = this.head.length + this.tail.length;
     if (this.total <= TOOL_RESULT_CHARS && kept === this.total) return this.head + this.tail;
     const whole = this.total <= kept ? this.head + this.tail : undefined;
@@ -35,24 +41,34 @@ export class HeadTail {
     const cut = this.total - headPart.length - tailPart.length;
     return (
       `${headPart}\n\n[… ${cut.toLocaleString('en')} characters cut from the middle; ` +
-      `the whole output is in ${savedAt}: read it with offset/limit …]\n\n${tailPart}`
+      `${savedWhole ? 'the whole output' : 'the start of the output'} is in ${savedAt}: read it with offset/limit …]\n\n${tailPart}`
     );
   }
 }
 
-/** Batches streamed output into `ctx.log` lines: every LOG_FLUSH_MS or LOG_FLUSH_LINES lines. */
+/**
+ * Batches streamed output into `ctx.log` lines: every LOG_FLUSH_MS, the newest LOG_FLUSH_LINES lines,
+ * with a note of how many were skipped in between.
+ */
 export class LogBatcher {
   private partial = '';
   private lines: string[] = [];
+  private skipped = 0;
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> = Promise.resolve();
   constructor(private readonly log: (line: string) => Promise<void>) {}
   push(chunk: string): void {
     const parts = (this.partial + chunk).split('\n');
     this.partial = parts.pop() ?? '';
+    // A line that never ends is kept short, so a stream without newlines cannot grow it unbounded.
+    if (this.partial.length > MAX_LINE_CHARS * 2) this.partial = this.partial.slice(0, MAX_LINE_CHARS * 2);
     this.lines.push(...parts);
-    if (this.lines.length >= LOG_FLUSH_LINES) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), LOG_FLUSH_MS);
+    if (this.lines.length > LOG_FLUSH_LINES) {
+      const extra = this.lines.length - LOG_FLUSH_LINES;
+      this.skipped += extra;
+      this.lines.splice(0, extra);
+    }
+    this.timer ??= setTimeout(() => this.flush(), LOG_FLUSH_MS);
   }
   flush(final = false): void {
     clearTimeout(this.timer);
@@ -63,8 +79,13 @@ export class LogBatcher {
     }
     if (this.lines.length === 0) return;
     // Very long lines are cut here: the thread is for watching, the file is for reading.
-    const text = this.lines.map((l) => (l.length > 500 ? `${l.slice(0, 500)}…` : l)).join('\n');
+    const shown = this.lines.map((l) => (l.length > MAX_LINE_CHARS ? `${l.slice(0, MAX_LINE_CHARS)}…` : l));
+    const skipped = this.skipped;
+    const text = (
+      skipped > 0 ? [`… ${skipped.toLocaleString('en')} lines not shown …`, ...shown] : shown
+    ).join('\n');
     this.lines = [];
+    this.skipped = 0;
     const log = this.log;
     this.sending = this.sending.then(() => log(text)).catch(() => undefined);
   }
