@@ -68,8 +68,9 @@ describe('discord job cards', () => {
     expect(card.content).toContain('🏃 **RUNNING**');
     expect(card.content).toContain('a10g-small · $0.01');
     expect(card.content).toContain(`<https://huggingface.co/jobs/alice-org/${JOB}>`);
-    const stored = await h.app.adapterState('discord').get(sessionId, `job:${JOB}`);
-    expect(JSON.parse(stored!)).toMatchObject({ messageId: card.id, namespace: 'alice-org' });
+    // The card's id is stored once Discord has answered the post, which is after the fake saw it.
+    const stored = await eventually(() => harness.app.adapterState('discord').get(sessionId, `job:${JOB}`));
+    expect(JSON.parse(stored)).toMatchObject({ messageId: card.id, namespace: 'alice-org' });
 
     // Same stage a second later: no edit now; the final update is the card's one edit.
     await h.app.events.emit(sessionId, job({ elapsedSeconds: 31, logTail: ['step 2 quick'] }));
