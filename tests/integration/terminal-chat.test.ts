@@ -192,7 +192,12 @@ describe('terminal chat on a terminal', () => {
     input.write('slow task\r');
     while (!output.text.includes('Thinking')) await new Promise((r) => setTimeout(r, 10));
     input.write('\u0003');
-    while (!output.text.includes('■ Interrupted.')) await new Promise((r) => setTimeout(r, 10));
+    // The prompt is back once the turn has stopped: only then is Ctrl+C the "at the prompt" one.
+    const promptAfterInterrupt = () => {
+      const at = output.text.indexOf('■ Interrupted.');
+      return at >= 0 && output.text.indexOf('you › ', at) > at;
+    };
+    while (!promptAfterInterrupt()) await new Promise((r) => setTimeout(r, 10));
     input.write('\u0003');
     input.write('\u0003');
     await done;
