@@ -15,10 +15,10 @@ import type {
 } from '../core/agent-gateway.js';
 import { EventPump } from '../store/event-pump.js';
 import { AgentRuntime } from '../agent/agent-runtime.js';
-import type { AgentDeps } from '../agent/agent-deps.js';
+import { agentDepsOf } from './app-agent-deps.js';
 import { SpendLedger } from '../store/spend-ledger.js';
 import type { JobWatcher } from '../jobs/job-watcher.js';
-import { cancelJobNow, hubJobControl } from '../jobs/job-control.js';
+import { cancelJobNow } from '../jobs/job-control.js';
 import { buildToolRuntime } from './app-tools.js';
 import type { McpManager } from '../mcp/mcp-manager.js';
 import type { SkillCatalog } from '../skills/index.js';
@@ -42,9 +42,7 @@ import { KeySpace } from '../store/keys.js';
 import { SessionStore, type NewSession } from '../store/session-store.js';
 import { ThreadIndex } from '../store/thread-index.js';
 import { ToolCallStore } from '../store/tool-call-store.js';
-import { redisToolState } from '../store/tool-state-store.js';
 import { redisAdapterState } from '../store/adapter-state-store.js';
-import { FencedWrites } from '../store/fenced-writes.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 
 /**
@@ -263,7 +261,7 @@ export class App implements AgentGateway {
       keys: this.keys,
       locks: this.locks,
       queue: this.operations,
-      handler: new AgentRuntime(this.agentDeps()),
+      handler: new AgentRuntime(agentDepsOf(this, this.models, this.endpoints())),
       logger,
       concurrency: overrides.concurrency ?? config.worker.concurrency,
       lockMs: config.worker.lockMs,
@@ -281,32 +279,6 @@ export class App implements AgentGateway {
   /** Checks that the configured model can be served (its key or address is set), before anything runs. */
   async assertModelUsable(model = this.options.config.model): Promise<void> {
     await this.models.validate(model);
-  }
-
-  private agentDeps(): AgentDeps {
-    const redact = this.options.redact ?? ((t: string) => t);
-    return {
-      config: this.options.config,
-      systemPrompt: this.options.systemPrompt,
-      systemPromptExtras: () => this.skills.promptSection(),
-      watchJob: (sessionId, request) => this.jobs.watch(sessionId, request),
-      ...(this.sandboxes ? { sessionEnded: (id: string) => this.sandboxes!.sessionEnded(id) } : {}),
-      ...(this.endpoints().hub.token ? { jobControl: hubJobControl(this.endpoints().hub) } : {}),
-      sessions: this.sessions,
-      spend: this.spend,
-      history: this.history,
-      events: this.events,
-      toolCalls: this.toolCalls,
-      threads: this.threads,
-      registry: this.registry,
-      cancel: this.cancel,
-      resolveModel: (name) => this.models.resolve(name),
-      toolState: (sessionId, fence) =>
-        redisToolState(this.redis, this.keys, sessionId, new FencedWrites(this.redis, fence)),
-      logger: this.options.logger,
-      metrics: this.metrics,
-      redact,
-    };
   }
 
   /** Stops the workers (letting running turns finish within `graceMs`) and closes every connection. */
