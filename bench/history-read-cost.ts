@@ -8,6 +8,7 @@ import { benchConfig } from './bench-env.js';
 import type { CleanupStack } from './cleanup-stack.js';
 import { waitForEvent } from './event-wait.js';
 import { startPrivateRedis } from './private-redis.js';
+import { netBytes } from './redis-counters.js';
 import { progress } from './progress.js';
 import { scriptedAnswer } from './scripted-answer.js';
 import { percentile, round } from './stats.js';
@@ -97,22 +98,15 @@ async function oneTurn(
 ): Promise<{ cpuMs: number; bytes: number }> {
   await sleep(SETTLE_MS);
   const after = await app.events.lastId(sessionId);
-  const bytesBefore = await netOutputBytes(meter);
+  const bytesBefore = await netBytes(meter, 'output');
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await app.submit(sessionId, { type: 'user_input', text: 'Say something short.' });
   await waitForEvent(reader, sessionId, after, (e) => e.type === 'operation_complete', TIMEOUT_MS);
   const cpu = process.cpuUsage(cpuBefore);
-  const bytes = (await netOutputBytes(meter)) - bytesBefore;
+  const bytes = (await netBytes(meter, 'output')) - bytesBefore;
   if (performance.now() - started > TIMEOUT_MS) throw new Error('(j) a turn took too long');
   return { cpuMs: (cpu.user + cpu.system) / 1000, bytes };
-}
-
-async function netOutputBytes(meter: Redis): Promise<number> {
-  const info = await meter.info('stats');
-  const match = /total_net_output_bytes:(\d+)/.exec(info);
-  if (!match?.[1]) throw new Error('INFO stats has no total_net_output_bytes');
-  return Number(match[1]);
 }
 
 /** A short history entry (about 20 tokens), so 10,000 of them stay far from compaction. */

@@ -6,6 +6,7 @@ import { benchApp } from './bench-app.js';
 import { benchConfig } from './bench-env.js';
 import type { CleanupStack } from './cleanup-stack.js';
 import { startPrivateRedis } from './private-redis.js';
+import { netBytes } from './redis-counters.js';
 import { progress } from './progress.js';
 import { round } from './stats.js';
 import { ANSWER_TEXT, scriptedAnswer } from './scripted-answer.js';
@@ -90,19 +91,12 @@ async function bytesOfOneTurn(app: App, meter: Redis, historyLength: number): Pr
 /** Input bytes the server received while `action` ran and for the rest of a fixed window. */
 async function bytesOfWindow(meter: Redis, action: () => Promise<void>): Promise<number> {
   await sleep(SETTLE_MS);
-  const before = await netInputBytes(meter);
+  const before = await netBytes(meter, 'input');
   const started = Date.now();
   await action();
   await sleep(Math.max(0, WINDOW_MS - (Date.now() - started)));
   // Minus nothing: the second INFO's own bytes are in both sizes' figures alike.
-  return (await netInputBytes(meter)) - before;
-}
-
-async function netInputBytes(meter: Redis): Promise<number> {
-  const info = await meter.info('stats');
-  const match = /total_net_input_bytes:(\d+)/.exec(info);
-  if (!match?.[1]) throw new Error('INFO stats has no total_net_input_bytes');
-  return Number(match[1]);
+  return (await netBytes(meter, 'input')) - before;
 }
 
 /** A plausible history entry of fixed size: user and assistant messages, alternating. */

@@ -26,3 +26,11 @@ export function callsBetween(before: RedisCounters, after: RedisCounters): Array
     .filter(([, calls]) => calls > 0)
     .sort((x, y) => y[1] - x[1]);
 }
+
+/** What a redis-server has received (`input`: the app's writes and commands) or sent (`output`: what the app read) since it started, bytes. */
+export async function netBytes(redis: Redis, direction: 'input' | 'output'): Promise<number> {
+  const info = await redis.info('stats');
+  const match = new RegExp(`total_net_${direction}_bytes:(\\d+)`).exec(info);
+  if (!match?.[1]) throw new Error(`INFO stats has no total_net_${direction}_bytes`);
+  return Number(match[1]);
+}
