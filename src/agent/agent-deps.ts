@@ -53,6 +53,12 @@ export interface AgentDeps {
   metrics: Metrics;
   /** Redacts secrets from anything that goes to the thread or the logs. */
   redact: (text: string) => string;
+  /**
+   * A run's last writes (the turn's final status and event), issued without waiting so that they
+   * reach Redis in one script with the operation's completion and its removal from the mailbox
+   * (see `AgentRuntime.run`). Only a run's deps ({@link fencedDeps}) have it.
+   */
+  closing?: Array<Promise<unknown>>;
 }
 
 /**
@@ -67,7 +73,22 @@ export function fencedDeps(deps: AgentDeps, fence: Fence): AgentDeps {
     events: deps.events.withFence(fence),
     toolCalls: deps.toolCalls.withFence(fence),
     toolState: (sessionId) => deps.toolState(sessionId, fence),
+    closing: [],
   };
+}
+
+/**
+ * Issues a run's last writes (see {@link AgentDeps.closing}): the run awaits them with its
+ * completion. Outside a run, waits for them here.
+ */
+export async function writeLast(deps: AgentDeps, writes: Promise<unknown>): Promise<void> {
+  if (!deps.closing) {
+    await writes;
+    return;
+  }
+  // Handled until the run awaits it, which reports a failure (the completion shares its script).
+  writes.catch(() => undefined);
+  deps.closing.push(writes);
 }
 
 /** Emits an event with secrets redacted from every string in it (the one redaction point of events). */

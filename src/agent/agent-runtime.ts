@@ -1,13 +1,13 @@
 import type { OperationEnvelope } from '../core/operations.js';
 import type { OperationOutcome } from '../core/events.js';
 import { userMessageOf } from '../core/errors.js';
-import type { SessionRecord } from '../store/session-store.js';
+import type { SessionRecord, SessionSpend } from '../store/session-store.js';
 import type { OperationHandler } from '../queue/drain-worker.js';
-import { emitEvent, fencedDeps, type AgentDeps } from './agent-deps.js';
+import { emitEvent, fencedDeps, writeLast, type AgentDeps } from './agent-deps.js';
 import { LockLostError, type Fence } from '../store/fenced-writes.js';
 import { compactHistory } from './compaction.js';
 import { danglingToolCalls } from './history-queries.js';
-import { answered, closeOpenStream, complete, idle, startFresh, undo } from './session-steps.js';
+import { answered, closeOpenStream, completeOperation, idle, startFresh, undo } from './session-steps.js';
 import { abandonCalls } from './tool-batch.js';
 import { askerMention, cancelJob, jobFinishedNote } from './job-operations.js';
 import type { ChatMessage } from '../core/messages.js';
@@ -23,12 +23,17 @@ const MAX_OPERATION_ATTEMPTS = 3;
 export class AgentRuntime implements OperationHandler {
   constructor(private readonly deps: AgentDeps) {}
 
-  async handle(envelope: OperationEnvelope, stop: AbortSignal, fence: Fence): Promise<'done' | 'yielded'> {
+  async handle(
+    envelope: OperationEnvelope,
+    stop: AbortSignal,
+    fence: Fence,
+    finish: () => Promise<void>,
+  ): Promise<'done' | 'yielded'> {
     // Every write of this run is fenced by its session lock: once another worker holds the
     // session, the next write throws and this run stops (see `Fence`).
     const deps = fencedDeps(this.deps, fence);
     try {
-      return await this.run(deps, envelope, stop);
+      return await this.run(deps, envelope, stop, finish);
     } catch (err) {
       if (err instanceof LockLostError || stop.aborted) return 'yielded';
       throw err;
@@ -39,7 +44,13 @@ export class AgentRuntime implements OperationHandler {
     deps: AgentDeps,
     envelope: OperationEnvelope,
     stop: AbortSignal,
+    finish: () => Promise<void>,
   ): Promise<'done' | 'yielded'> {
+    // The operation ends in one script: its last writes, `operation_complete` and its removal from
+    // the mailbox (`finish`), issued together (see `writeLast`).
+    const complete = async (outcome: OperationOutcome) => {
+      await Promise.all([...(deps.closing ?? []), completeOperation(deps, envelope, outcome), finish()]);
+    };
     const { sessionId, op } = envelope;
     const session = await deps.sessions.get(sessionId);
     if (!session) {
@@ -47,12 +58,15 @@ export class AgentRuntime implements OperationHandler {
       return 'done';
     }
     if (session.status === 'ended') {
-      await emitEvent(deps, sessionId, {
-        type: 'error',
-        code: 'session_ended',
-        message: 'This session has ended; start a new one.',
-      });
-      await complete(deps, envelope, 'ended');
+      await writeLast(
+        deps,
+        emitEvent(deps, sessionId, {
+          type: 'error',
+          code: 'session_ended',
+          message: 'This session has ended; start a new one.',
+        }),
+      );
+      await complete('ended');
       return 'done';
     }
     const resuming = session.currentOp === envelope.id;
@@ -62,13 +76,18 @@ export class AgentRuntime implements OperationHandler {
         { sessionId, op: op.type, attempts },
         'operation dropped after repeated worker failures',
       );
-      await emitEvent(deps, sessionId, {
-        type: 'error',
-        code: 'operation_failed',
-        message: 'That request failed several times in a row and was dropped. Please try again.',
-      });
-      await deps.sessions.update(sessionId, { status: 'idle' });
-      await complete(deps, envelope, 'error');
+      await writeLast(
+        deps,
+        Promise.all([
+          emitEvent(deps, sessionId, {
+            type: 'error',
+            code: 'operation_failed',
+            message: 'That request failed several times in a row and was dropped. Please try again.',
+          }),
+          deps.sessions.update(sessionId, { status: 'idle' }),
+        ]),
+      );
+      await complete('error');
       return 'done';
     }
     // Independent writes and the cancel check are sent together: one round trip of waiting, not three.
@@ -95,8 +114,13 @@ export class AgentRuntime implements OperationHandler {
       if (stop.aborted) return 'yielded';
       deps.logger.error({ err, sessionId, op: op.type }, 'operation failed');
       const { code, message } = userMessageOf(err);
-      await emitEvent(deps, sessionId, { type: 'error', code, message });
-      await deps.sessions.update(sessionId, { status: 'idle' });
+      await writeLast(
+        deps,
+        Promise.all([
+          emitEvent(deps, sessionId, { type: 'error', code, message }),
+          deps.sessions.update(sessionId, { status: 'idle' }),
+        ]),
+      );
       outcome = 'error';
     } finally {
       watch.dispose();
@@ -104,7 +128,7 @@ export class AgentRuntime implements OperationHandler {
     if (outcome === 'yielded') return 'yielded';
     if (outcome === 'ended') await this.release(deps, sessionId);
     deps.metrics.operationFinished(op.type, outcome, (performance.now() - started) / 1000);
-    await complete(deps, envelope, outcome);
+    await complete(outcome);
     return 'done';
   }
 
@@ -216,6 +240,7 @@ export class AgentRuntime implements OperationHandler {
     const { sessionId } = envelope;
     const history = await deps.history.load(sessionId);
     const added = resuming && history.some((m) => m.role === 'user' && m.opId === envelope.id);
+    let spend: Promise<SessionSpend> | undefined;
     if (!added) {
       // Calls still waiting for a decision are closed: every tool call always gets a result.
       const dangling = danglingToolCalls(history);
@@ -228,6 +253,9 @@ export class AgentRuntime implements OperationHandler {
         opId: envelope.id,
         ...(input.synthetic ? { synthetic: input.synthetic } : {}),
       };
+      // The turn's first spending check reads in the same script as the message's append.
+      spend = deps.sessions.spendOf(sessionId);
+      spend.catch(() => undefined); // awaited by that check; the append reports a failure first
       await deps.history.append(sessionId, message);
       history.push(message);
     } else if (answered(history)) {
@@ -237,6 +265,7 @@ export class AgentRuntime implements OperationHandler {
     }
     const turn = await this.newTurn(deps, session, history, cancel, stop, new Map());
     if (input.mention) turn.mention = input.mention;
+    if (spend) turn.spend = spend;
     return runTurn(deps, turn);
   }
 

@@ -58,7 +58,7 @@ export async function idle(deps: AgentDeps, sessionId: string): Promise<void> {
   await deps.sessions.update(sessionId, { status: 'idle' });
 }
 
-export async function complete(
+export async function completeOperation(
   deps: AgentDeps,
   envelope: OperationEnvelope,
   outcome: OperationOutcome,

@@ -1,10 +1,11 @@
 import type { ApprovalDecision } from '../core/operations.js';
 import type { ChatMessage } from '../core/messages.js';
-import type { OperationOutcome, Usage } from '../core/events.js';
+import type { EventBody, OperationOutcome, Usage } from '../core/events.js';
+import type { LlmResponse } from '../core/llm-provider.js';
 import { ContextWindowExceededError, InterruptedError } from '../core/errors.js';
-import type { SessionRecord } from '../store/session-store.js';
+import type { SessionRecord, SessionSpend } from '../store/session-store.js';
 import { openTodos } from '../tools/plan-tool.js';
-import { emitEvent, type AgentDeps, type ResolvedModel } from './agent-deps.js';
+import { emitEvent, writeLast, type AgentDeps, type ResolvedModel } from './agent-deps.js';
 import { compactHistory } from './compaction.js';
 import { detectDoomLoop } from './doom-loop.js';
 import { danglingToolCalls } from './history-queries.js';
@@ -34,6 +35,8 @@ export interface Turn {
   costUnknown: boolean;
   /** Put before the turn's first text (`<@U123> `): whom an unasked report is for. */
   mention?: string;
+  /** The spend, read with the message the turn answers: the turn's first spending check uses it. */
+  spend?: Promise<SessionSpend>;
 }
 
 /** How a turn ended (see `OperationOutcome`), or `yielded`: stopped midway for another worker to resume. */
@@ -79,17 +82,22 @@ export async function runTurn(deps: AgentDeps, turn: Turn): Promise<TurnOutcome>
       });
       turn.history.push(...recorded);
       if (waiting.length > 0) {
-        await deps.sessions.update(sessionId, { status: 'awaiting_approval' });
-        await emitEvent(deps, sessionId, {
-          type: 'approval_required',
-          calls: waiting.map((w) => ({
-            toolCallId: w.toolCall.id,
-            tool: w.toolCall.name,
-            args: w.toolCall.input,
-            reason: w.reason,
-            ...(w.estimate ? { estimate: w.estimate } : {}),
-          })),
-        });
+        await writeLast(
+          deps,
+          Promise.all([
+            deps.sessions.update(sessionId, { status: 'awaiting_approval' }),
+            emitEvent(deps, sessionId, {
+              type: 'approval_required',
+              calls: waiting.map((w) => ({
+                toolCallId: w.toolCall.id,
+                tool: w.toolCall.name,
+                args: w.toolCall.input,
+                reason: w.reason,
+                ...(w.estimate ? { estimate: w.estimate } : {}),
+              })),
+            }),
+          ]),
+        );
         return 'awaiting_approval';
       }
       if (turn.stop.aborted && !turn.cancel.aborted) return 'yielded';
@@ -126,22 +134,6 @@ export async function runTurn(deps: AgentDeps, turn: Turn): Promise<TurnOutcome>
     if (response === 'interrupted')
       return turn.stop.aborted && !turn.cancel.aborted ? 'yielded' : finishInterrupted(deps, turn);
     if (response === 'ended') return 'ended';
-
-    const assistant: ChatMessage = {
-      role: 'assistant',
-      content: response.text,
-      ...(response.toolCalls.length > 0 ? { toolCalls: response.toolCalls } : {}),
-    };
-    await deps.history.append(sessionId, assistant);
-    turn.history.push(assistant);
-    for (const call of response.toolCalls) {
-      await emitEvent(deps, sessionId, {
-        type: 'tool_call',
-        toolCallId: call.id,
-        tool: call.name,
-        args: call.input,
-      });
-    }
     if (response.toolCalls.length > 0) continue;
 
     const open = await openTodos(deps.toolState(sessionId));
@@ -172,10 +164,12 @@ async function callModel(deps: AgentDeps, turn: Turn) {
   const signal = AbortSignal.any([turn.cancel, turn.stop]);
   for (let attempt = 0; ; attempt++) {
     let streamed = false;
-    // Chunks are written in order on one chain; awaited before anything else is emitted.
-    let chunks: Promise<unknown> = Promise.resolve();
+    // Each chunk is sent as it arrives: writes reach Redis in the order they are issued (one
+    // connection), so they need no chain, and the last ones share a script with the answer.
+    const chunks: Array<Promise<unknown>> = [];
+    let response: LlmResponse;
     try {
-      const response = await turn.model.provider.complete(
+      response = await turn.model.provider.complete(
         {
           model: turn.model.modelId,
           system: turn.system,
@@ -188,21 +182,18 @@ async function callModel(deps: AgentDeps, turn: Turn) {
           if (!stream || delta.length === 0) return;
           streamed = true;
           const text = `${takeMention(turn)}${delta}`;
-          chunks = chunks.then(() => emitEvent(deps, sessionId, { type: 'assistant_chunk', text }));
+          const emitted = emitEvent(deps, sessionId, { type: 'assistant_chunk', text });
+          // Awaited below; handled until then (a lost lock also stops the stream through `signal`).
+          emitted.catch(() => undefined);
+          chunks.push(emitted);
         },
         signal,
       );
-      await chunks;
-      await recordUsage(deps, turn, response.usage);
-      if (streamed) await emitEvent(deps, sessionId, { type: 'assistant_stream_end' });
-      else if (response.text.length > 0)
-        await emitEvent(deps, sessionId, {
-          type: 'assistant_message',
-          text: `${takeMention(turn)}${response.text}`,
-        });
-      return response;
     } catch (err) {
-      await chunks.catch((e: unknown) => deps.logger.warn({ err: e, sessionId }, 'chunk emit failed'));
+      for (const result of await Promise.allSettled(chunks)) {
+        if (result.status === 'rejected')
+          deps.logger.warn({ err: result.reason, sessionId }, 'chunk emit failed');
+      }
       if (streamed) await emitEvent(deps, sessionId, { type: 'assistant_stream_end' });
       if (err instanceof InterruptedError || signal.aborted) return 'interrupted' as const;
       deps.metrics.llmCall(turn.session.model, 'error');
@@ -213,7 +204,49 @@ async function callModel(deps: AgentDeps, turn: Turn) {
       }
       throw err;
     }
+    await recordAnswer(deps, turn, response, streamed, chunks);
+    return response;
   }
+}
+
+/**
+ * Records the model's answer: its usage, the end of its stream (or its whole text), the history
+ * message and the tool calls it asks for, issued together so they go to Redis as one script (with
+ * the stream's last chunks, when they are still on their way).
+ */
+async function recordAnswer(
+  deps: AgentDeps,
+  turn: Turn,
+  response: LlmResponse,
+  streamed: boolean,
+  chunks: ReadonlyArray<Promise<unknown>>,
+): Promise<void> {
+  const { id: sessionId } = turn.session;
+  const assistant: ChatMessage = {
+    role: 'assistant',
+    content: response.text,
+    ...(response.toolCalls.length > 0 ? { toolCalls: response.toolCalls } : {}),
+  };
+  const end: EventBody | undefined = streamed
+    ? { type: 'assistant_stream_end' }
+    : response.text.length > 0
+      ? { type: 'assistant_message', text: `${takeMention(turn)}${response.text}` }
+      : undefined;
+  await Promise.all([
+    ...chunks,
+    recordUsage(deps, turn, response.usage),
+    end && emitEvent(deps, sessionId, end),
+    deps.history.append(sessionId, assistant),
+    ...response.toolCalls.map((call) =>
+      emitEvent(deps, sessionId, {
+        type: 'tool_call',
+        toolCallId: call.id,
+        tool: call.name,
+        args: call.input,
+      }),
+    ),
+  ]);
+  turn.history.push(assistant);
 }
 
 async function recordUsage(deps: AgentDeps, turn: Turn, usage: Usage): Promise<void> {
@@ -224,8 +257,10 @@ async function recordUsage(deps: AgentDeps, turn: Turn, usage: Usage): Promise<v
   else turn.costUsd += cost;
   turn.session.contextTokens =
     usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens;
-  await deps.sessions.addUsage(turn.session.id, usage, cost);
-  if (cost !== undefined) await deps.spend.add(turn.session.owner, cost);
+  await Promise.all([
+    deps.sessions.addUsage(turn.session.id, usage, cost),
+    cost !== undefined && deps.spend.add(turn.session.owner, cost),
+  ]);
 }
 
 function shouldCompact(deps: AgentDeps, turn: Turn): boolean {
@@ -246,22 +281,25 @@ export function approvalSettings(deps: AgentDeps, session: SessionRecord) {
   };
 }
 
+/** The turn's status and the event that announces it: the run's last writes (see `writeLast`). */
 async function finishTurn(
   deps: AgentDeps,
   turn: Turn,
   reason: 'done' | 'max_iterations',
 ): Promise<TurnOutcome> {
-  // The status and the event that announces it, sent together.
-  await Promise.all([
-    deps.sessions.update(turn.session.id, { status: 'idle' }),
-    emitEvent(deps, turn.session.id, {
-      type: 'turn_complete',
-      reason,
-      usage: turn.usage,
-      costUsd: turn.costUsd,
-      ...(turn.costUnknown ? { costUnknown: true } : {}),
-    }),
-  ]);
+  await writeLast(
+    deps,
+    Promise.all([
+      deps.sessions.update(turn.session.id, { status: 'idle' }),
+      emitEvent(deps, turn.session.id, {
+        type: 'turn_complete',
+        reason,
+        usage: turn.usage,
+        costUsd: turn.costUsd,
+        ...(turn.costUnknown ? { costUnknown: true } : {}),
+      }),
+    ]),
+  );
   return reason;
 }
 
@@ -273,9 +311,12 @@ async function finishInterrupted(deps: AgentDeps, turn: Turn): Promise<TurnOutco
       ...(await abandonCalls(deps, turn.session.id, dangling, 'the user interrupted the turn.')),
     );
   }
-  await Promise.all([
-    deps.sessions.update(turn.session.id, { status: 'idle' }),
-    emitEvent(deps, turn.session.id, { type: 'interrupted' }),
-  ]);
+  await writeLast(
+    deps,
+    Promise.all([
+      deps.sessions.update(turn.session.id, { status: 'idle' }),
+      emitEvent(deps, turn.session.id, { type: 'interrupted' }),
+    ]),
+  );
   return 'interrupted';
 }

@@ -24,8 +24,15 @@ export interface OperationHandler {
   /**
    * Runs one operation to its end, or to a pause for approval. Returns `yielded` when `stop` aborted
    * it midway: the operation then stays at the head of the mailbox and is resumed by the next drain.
+   * Done, it calls `finish` (which removes it from the mailbox) in the same tick as its last writes,
+   * so that both reach Redis in one script; when it does not, the worker calls it after.
    */
-  handle(envelope: OperationEnvelope, stop: AbortSignal, fence: Fence): Promise<'done' | 'yielded'>;
+  handle(
+    envelope: OperationEnvelope,
+    stop: AbortSignal,
+    fence: Fence,
+    finish: () => Promise<void>,
+  ): Promise<'done' | 'yielded'>;
   /** Called for a mailbox entry that is not a valid operation (it is then dropped). */
   rejectMalformed(sessionId: string, reason: string, fence: Fence): Promise<void>;
 }
@@ -122,7 +129,7 @@ export class DrainWorker {
     // the session must not pop the operation the new holder is working on.
     const writes = new FencedWrites(redis, lock.fence);
     try {
-      let raw = await redis.lindex(mailbox, 0);
+      let raw = lock.mailboxHead;
       while (!stop.aborted && raw !== null) {
         const parsed = parseEnvelope(raw, sessionId);
         if (!parsed.ok) {
@@ -130,15 +137,22 @@ export class DrainWorker {
           await writes.exec([['lpop', mailbox]]);
           await handler.rejectMalformed(sessionId, parsed.reason, lock.fence);
         } else {
-          const outcome = await handler.handle(parsed.envelope, stop, lock.fence);
-          if (outcome === 'yielded') break;
           // Done: remove it and peek at the next one in the same round trip.
-          const results = await writes.exec([
-            ['lpop', mailbox],
-            ['hdel', keys.session(sessionId).session, 'currentOp', 'currentOpAttempts'],
-            ['lindex', mailbox, 0],
-          ]);
-          raw = (results[2] as string | null | undefined) ?? null;
+          let finished: Promise<string | null> | undefined;
+          const finish = async () => {
+            finished ??= writes
+              .exec([
+                ['lpop', mailbox],
+                ['hdel', keys.session(sessionId).session, 'currentOp', 'currentOpAttempts'],
+                ['lindex', mailbox, 0],
+              ])
+              .then((results) => (results[2] as string | null | undefined) ?? null);
+            await finished;
+          };
+          const outcome = await handler.handle(parsed.envelope, stop, lock.fence, finish);
+          if (outcome === 'yielded') break;
+          await finish();
+          raw = await finished!;
           continue;
         }
         raw = await redis.lindex(mailbox, 0);

@@ -3,10 +3,21 @@ import type { Redis } from 'ioredis';
 import type { KeySpace } from '../store/keys.js';
 import type { Fence } from '../store/fenced-writes.js';
 
+/**
+ * Takes the lock KEYS[1] with token ARGV[1] for ARGV[2] ms if it is free; then also answers the head
+ * of the list KEYS[2] (the session's mailbox, read by the holder first), saving a round trip.
+ */
+const ACQUIRE_LUA = `if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return { 1, redis.call('LINDEX', KEYS[2], 0) } end return { 0 }`;
 const RELEASE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const RENEW_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 
 interface LockCommands {
+  mlibLockAcquire(
+    key: string,
+    listKey: string,
+    token: string,
+    ttlMs: number,
+  ): Promise<[number, string | null]>;
   mlibLockRelease(key: string, token: string): Promise<number>;
   mlibLockRenew(key: string, token: string, ttlMs: number): Promise<number>;
 }
@@ -18,6 +29,8 @@ interface LockCommands {
 export interface HeldLock {
   readonly lost: AbortSignal;
   readonly fence: Fence;
+  /** The head of the session's mailbox when the lock was taken (null: empty). */
+  readonly mailboxHead: string | null;
   release(): Promise<void>;
 }
 
@@ -36,6 +49,7 @@ export class SessionLocks {
     private readonly keys: KeySpace,
     private readonly ttlMs: number,
   ) {
+    redis.defineCommand('mlibLockAcquire', { numberOfKeys: 2, lua: ACQUIRE_LUA });
     redis.defineCommand('mlibLockRelease', { numberOfKeys: 1, lua: RELEASE_LUA });
     redis.defineCommand('mlibLockRenew', { numberOfKeys: 1, lua: RENEW_LUA });
     this.commands = redis as unknown as LockCommands;
@@ -43,12 +57,14 @@ export class SessionLocks {
 
   /** Takes the session's lock, waiting up to `waitMs` for a previous holder's lock to expire. */
   async acquire(sessionId: string, waitMs: number): Promise<HeldLock | undefined> {
-    const key = this.keys.session(sessionId).lock;
+    const { lock: key, mailbox } = this.keys.session(sessionId);
     const token = randomUUID();
     const deadline = Date.now() + waitMs;
+    let mailboxHead: string | null;
     for (;;) {
-      const ok = await this.redis.set(key, token, 'PX', this.ttlMs, 'NX');
-      if (ok === 'OK') break;
+      const [taken, head] = await this.commands.mlibLockAcquire(key, mailbox, token, this.ttlMs);
+      mailboxHead = head ?? null;
+      if (taken === 1) break;
       if (Date.now() >= deadline) return undefined;
       await new Promise((r) => setTimeout(r, Math.min(100, this.ttlMs / 10)));
     }
@@ -63,6 +79,7 @@ export class SessionLocks {
     return {
       lost: lost.signal,
       fence: { key, token, lost: markLost },
+      mailboxHead,
       release: async () => {
         // Only this holder's entry: a run that lost the lock may release after the session's new
         // holder in this process took the same key, and must not stop the new holder's renewals.

@@ -1,43 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { parseAgentEvent, type AgentEvent, type EventBody } from '../core/events.js';
 import type { StoredEvent } from '../core/agent-gateway.js';
 import type { KeySpace } from './keys.js';
-import { APPLIED_LUA, appliedKeyOf, FencedWrites, sameSlot, type Fence } from './fenced-writes.js';
-
-/**
- * Numbers the event from the session hash and appends it to the capped stream in one round trip.
- * With a token (ARGV[4]) it first checks the session lock (KEYS[3]) still holds it: see `Fence`.
- * An emit resent after a dropped connection (same id ARGV[5], kept in KEYS[4]) is not appended
- * again, so a Redis restart never doubles a chunk in a thread; it answers `{0, ''}`.
- */
-const EMIT_LUA = `${APPLIED_LUA}
-if ARGV[4] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[4] then return redis.error_reply('MLIB_LOCK_LOST') end
-if already_applied(KEYS[4], ARGV[5]) then return {0, ''} end
-local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'seq', seq, 'at', ARGV[2], 'e', ARGV[3])
-return {seq, id}
-`;
-
-interface EmitCommand {
-  mlibEmitEvent(
-    sessionKey: string,
-    streamKey: string,
-    lockKey: string,
-    appliedKey: string,
-    maxLen: number,
-    at: number,
-    json: string,
-    token: string,
-    emitId: string,
-  ): Promise<[number, string]>;
-}
+import { EMIT, FencedWrites, sameSlot, type Fence, type Write } from './fenced-writes.js';
 
 export type { StoredEvent };
 
-/** The session's durable, ordered event stream, and the renderers' cursors beside it. */
+/**
+ * The session's durable, ordered event stream, and the renderers' cursors beside it. An event is
+ * numbered from the session hash and appended to the capped stream in one script, with the run's
+ * other writes of the same tick (see `FencedWrites`); one resent after a dropped connection is not
+ * appended again, so a Redis restart never doubles a chunk in a thread.
+ */
 export class EventStore {
-  private readonly emitter: EmitCommand;
   private readonly writes: FencedWrites;
 
   constructor(
@@ -46,8 +21,6 @@ export class EventStore {
     private readonly maxLen: number,
     writes?: FencedWrites,
   ) {
-    if (!('mlibEmitEvent' in redis)) redis.defineCommand('mlibEmitEvent', { numberOfKeys: 4, lua: EMIT_LUA });
-    this.emitter = redis as unknown as EmitCommand;
     this.writes = writes ?? new FencedWrites(redis);
   }
 
@@ -58,26 +31,16 @@ export class EventStore {
 
   async emit(sessionId: string, body: EventBody): Promise<number> {
     const k = this.keys.session(sessionId);
+    const write: Write = [EMIT, k.events, k.session, this.maxLen, Date.now(), JSON.stringify(body)];
     const fence = this.writes.fence;
     // Into another session (the one `new` starts): check the fence first, then write unfenced.
-    const foreign = fence !== undefined && !sameSlot(fence.key, k.lock);
-    if (foreign) await this.writes.assertHeld();
-    try {
-      const [seq] = await this.emitter.mlibEmitEvent(
-        k.session,
-        k.events,
-        k.lock,
-        appliedKeyOf(k.session),
-        this.maxLen,
-        Date.now(),
-        JSON.stringify(body),
-        foreign ? '' : (fence?.token ?? ''),
-        randomUUID(),
-      );
-      return seq;
-    } catch (err) {
-      throw this.writes.translate(err);
+    if (fence !== undefined && !sameSlot(fence.key, k.lock)) {
+      await this.writes.assertHeld();
+      const [reply] = await new FencedWrites(this.redis).exec([write]);
+      return (reply as [number, string])[0];
     }
+    const [reply] = await this.writes.exec([write]);
+    return (reply as [number, string])[0];
   }
 
   /** The newest event of a session, if any (what a resumed run looks at first). */

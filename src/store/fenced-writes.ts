@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { MlInternError } from '../core/errors.js';
+import { batched } from './write-batch.js';
 
 /**
  * The session lock a run holds, as its writes see it. A write made under a fence happens only if
@@ -52,22 +53,39 @@ end
 `;
 
 /**
+ * The pseudo-command that appends an event to a session's stream: `[EMIT, streamKey, sessionKey,
+ * maxLen, at, json]`. It numbers the event from the session hash (`seq`) and XADDs it to the capped
+ * stream; its reply is `[seq, streamId]` (`[0, '']` when resent). The event store builds it.
+ */
+export const EMIT = 'mlib_emit';
+
+/**
  * Checks the fence (KEYS[1] holds ARGV[1]; no check when ARGV[1] is ''), then runs each write once:
  * a resent call (same write id ARGV[2], kept in KEYS[2]) runs only its reads. Then per write: the
- * number of arguments after the key, the command, the key's index in KEYS, the arguments.
+ * number of arguments after the key, the command, the key's index in KEYS, the arguments. An
+ * {@link EMIT}'s first argument is the index of its session key.
  */
 const FENCED_LUA = `${APPLIED_LUA}
 if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('MLIB_LOCK_LOST') end
 local resent = already_applied(KEYS[2], ARGV[2])
-local reads = { lindex = true, llen = true, get = true, hget = true, lrange = true }
+local reads = { lindex = true, llen = true, get = true, hget = true, hmget = true, lrange = true }
 local out = {}
 local i = 3
 while i <= #ARGV do
   local m = tonumber(ARGV[i])
   local command = string.lower(ARGV[i + 1])
-  local args = { command, KEYS[tonumber(ARGV[i + 2])] }
-  for j = 1, m do args[j + 2] = ARGV[i + 2 + j] end
-  if resent and not reads[command] then out[#out + 1] = false else out[#out + 1] = redis.call(unpack(args)) end
+  local key = KEYS[tonumber(ARGV[i + 2])]
+  if command == '${EMIT}' then
+    if resent then out[#out + 1] = { 0, '' } else
+      local seq = redis.call('HINCRBY', KEYS[tonumber(ARGV[i + 3])], 'seq', 1)
+      local id = redis.call('XADD', key, 'MAXLEN', '~', ARGV[i + 4], '*', 'seq', seq, 'at', ARGV[i + 5], 'e', ARGV[i + 6])
+      out[#out + 1] = { seq, id }
+    end
+  else
+    local args = { command, key }
+    for j = 1, m do args[j + 2] = ARGV[i + 2 + j] end
+    if resent and not reads[command] then out[#out + 1] = false else out[#out + 1] = redis.call(unpack(args)) end
+  end
   i = i + 3 + m
 end
 return out
@@ -121,18 +139,30 @@ export class FencedWrites {
       await this.assertHeld();
       return this.multi(writes);
     }
-    const keys = [anchor, appliedKeyOf(anchor)];
-    const argv: Array<string | number> = [this.fence?.token ?? '', randomUUID()];
-    for (const [command, key, ...args] of writes) {
-      let index = keys.indexOf(key);
-      if (index < 0) index = keys.push(key) - 1;
-      argv.push(args.length, command, index + 1, ...args);
-    }
     try {
-      return await this.commands.mlibFenced(keys.length, ...keys, ...argv);
+      // A run's writes of one tick share one script (see `batched`).
+      return await (this.fence
+        ? batched(this.fence, writes, (all) => this.send(anchor, all))
+        : this.send(anchor, writes));
     } catch (err) {
       throw this.translate(err);
     }
+  }
+
+  private send(anchor: string, writes: readonly Write[]): Promise<unknown[]> {
+    const keys = [anchor, appliedKeyOf(anchor)];
+    const indexOf = (key: string) => {
+      const index = keys.indexOf(key);
+      return (index < 0 ? keys.push(key) - 1 : index) + 1;
+    };
+    const argv: Array<string | number> = [this.fence?.token ?? '', randomUUID()];
+    for (const [command, key, ...args] of writes) {
+      const index = indexOf(key);
+      if (command === EMIT)
+        argv.push(args.length, command, index, indexOf(String(args[0])), ...args.slice(1));
+      else argv.push(args.length, command, index, ...args);
+    }
+    return this.commands.mlibFenced(keys.length, ...keys, ...argv);
   }
 
   /**
@@ -161,6 +191,7 @@ export class FencedWrites {
   }
 
   private async multi(writes: readonly Write[]): Promise<unknown[]> {
+    if (writes.some(([command]) => command === EMIT)) throw new Error('an event cannot go in a MULTI');
     const tx = this.redis.multi();
     for (const [command, key, ...args] of writes) tx.call(command, key, ...args);
     const results = (await tx.exec()) ?? [];

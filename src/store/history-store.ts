@@ -5,17 +5,33 @@ import type { KeySpace } from './keys.js';
 import { FencedWrites, pushWrites, type Fence } from './fenced-writes.js';
 
 /**
+ * Reads the generation (KEYS[1]; '' when never rewritten), the length and the entries from index
+ * ARGV[1] of the list KEYS[2], in one command. With ARGV[1] = -1 (nothing cached), the whole list.
+ */
+const READ_LUA = `
+local held = tonumber(ARGV[1])
+local generation = redis.call('GET', KEYS[1]) or ''
+if held < 0 then return { generation, 0, redis.call('LRANGE', KEYS[2], 0, -1) } end
+return { generation, redis.call('LLEN', KEYS[2]), redis.call('LRANGE', KEYS[2], held, -1) }
+`;
+
+interface HistoryReader {
+  mlibHistoryRead(generationKey: string, listKey: string, held: number): Promise<[string, number, string[]]>;
+}
+
+/**
  * The LLM history as an append-only Redis list: a turn writes only the messages it adds, so the
  * cost of a turn does not grow with the conversation. Compaction and undo rewrite it in one MULTI
  * and bump its generation.
  *
  * Reads are flat too: the parsed history is cached per process, and a read asks Redis only for the
- * generation, the length and the entries past the cached ones, in one MULTI. An append by another
+ * generation, the length and the entries past the cached ones, in one script. An append by another
  * worker shows up as that tail; a rewrite anywhere changes the generation (or the length no longer
  * adds up) and the whole list is read again.
  */
 export class HistoryStore {
   private readonly writes: FencedWrites;
+  private readonly reader: HistoryReader;
 
   constructor(
     private readonly redis: Redis,
@@ -24,6 +40,9 @@ export class HistoryStore {
     private readonly cache: HistoryCache = new HistoryCache(),
   ) {
     this.writes = writes ?? new FencedWrites(redis);
+    if (!('mlibHistoryRead' in redis))
+      redis.defineCommand('mlibHistoryRead', { numberOfKeys: 2, lua: READ_LUA });
+    this.reader = redis as unknown as HistoryReader;
   }
 
   /** This store with its writes fenced by a session lock (see `Fence`); the cache is shared. */
@@ -35,21 +54,22 @@ export class HistoryStore {
   async load(sessionId: string): Promise<ChatMessage[]> {
     const k = this.keys.session(sessionId);
     const cached = this.cache.get(sessionId);
-    if (cached) {
-      const held = cached.messages.length;
-      const [generation, length, tail] = await this.read<[string | null, number, string[]]>(
-        this.redis.multi().get(k.messagesGeneration).llen(k.messages).lrange(k.messages, held, -1),
-      );
-      if ((generation ?? '0') === cached.generation && length === held + tail.length) {
-        if (tail.length > 0) this.cache.extend(sessionId, cached, parseAll(tail), charsOf(tail));
-        return cached.messages.slice();
-      }
-    }
-    const [generation, raw] = await this.read<[string | null, string[]]>(
-      this.redis.multi().get(k.messagesGeneration).lrange(k.messages, 0, -1),
+    const held = cached?.messages.length ?? -1;
+    const [generation, length, tail] = await this.reader.mlibHistoryRead(
+      k.messagesGeneration,
+      k.messages,
+      held,
     );
+    if (cached && (generation || '0') === cached.generation && length === held + tail.length) {
+      if (tail.length > 0) this.cache.extend(sessionId, cached, parseAll(tail), charsOf(tail));
+      return cached.messages.slice();
+    }
+    // Nothing was cached (`tail` is then the whole list), or the list was rewritten: read it all.
+    const [current, , raw] = cached
+      ? await this.reader.mlibHistoryRead(k.messagesGeneration, k.messages, 0)
+      : [generation, length, tail];
     const messages = parseAll(raw);
-    this.cache.set(sessionId, { generation: generation ?? '0', messages, chars: charsOf(raw) });
+    this.cache.set(sessionId, { generation: current || '0', messages, chars: charsOf(raw) });
     return messages.slice();
   }
 
@@ -77,15 +97,6 @@ export class HistoryStore {
         messages.map((m) => JSON.stringify(m)),
       ),
     ]);
-  }
-
-  /** Runs a MULTI of reads and returns their replies, failing on the first error. */
-  private async read<T extends unknown[]>(multi: ReturnType<Redis['multi']>): Promise<T> {
-    const replies = (await multi.exec()) ?? [];
-    return replies.map(([err, value]) => {
-      if (err) throw err;
-      return value;
-    }) as T;
   }
 }
 

@@ -45,6 +45,12 @@ export const sessionRecordSchema = z.object({
 });
 export type SessionRecord = z.infer<typeof sessionRecordSchema>;
 
+/** What a session has spent, and where it next pauses for a Continue click. */
+export interface SessionSpend {
+  costUsd: number;
+  spendPauseAtUsd: number | undefined;
+}
+
 export interface NewSession {
   id: string;
   model: string;
@@ -105,8 +111,12 @@ export class SessionStore {
   }
 
   /** What the session has spent and where it next pauses: one HMGET, for checks made every step. */
-  async spendOf(id: string): Promise<{ costUsd: number; spendPauseAtUsd: number | undefined }> {
-    const [cost, pause] = await this.redis.hmget(this.keys.session(id).session, 'costUsd', 'spendPauseAtUsd');
+  async spendOf(id: string): Promise<SessionSpend> {
+    const key = this.keys.session(id).session;
+    // Under a fence the read joins the run's other writes of this tick in one script.
+    const [cost, pause] = this.writes.fence
+      ? ((await this.writes.exec([['hmget', key, 'costUsd', 'spendPauseAtUsd']]))[0] as Array<string | null>)
+      : await this.redis.hmget(key, 'costUsd', 'spendPauseAtUsd');
     const pauseAt = pause === null ? undefined : Number(pause);
     return {
       costUsd: Number(cost ?? 0) || 0,

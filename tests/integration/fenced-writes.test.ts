@@ -113,13 +113,13 @@ describe('a write resent after a dropped connection (ioredis resends what got no
   it('appends an event once', async () => {
     const events = new EventStore(redis, keys, 1_000);
     await events.emit(session, { type: 'ready' });
+    const script = (redis as unknown as { mlibFenced: Script }).mlibFenced.bind(redis);
     const k = keys.session(session);
-    type Emit = (...args: Array<string | number>) => Promise<unknown[]>;
-    const emit = (redis as unknown as { mlibEmitEvent: Emit }).mlibEmitEvent.bind(redis);
     const json = JSON.stringify({ type: 'assistant_chunk', text: 'once' });
-    const args = [k.session, k.events, k.lock, `${k.session}:applied`, 1_000, Date.now(), json, '', 'emit-1'];
-    expect((await emit(...args))[0]).toBe(2);
-    expect((await emit(...args))[0]).toBe(0);
+    const args = [3, k.events, `${k.session}:applied`, k.session, '', 'emit-1'];
+    const emit = [4, 'mlib_emit', 1, 3, 1_000, Date.now(), json];
+    expect(((await script(...args, ...emit))[0] as unknown[])[0]).toBe(2);
+    expect(((await script(...args, ...emit))[0] as unknown[])[0]).toBe(0);
     expect((await events.read(session, '0')).map((e) => e.event.type)).toEqual(['ready', 'assistant_chunk']);
   });
 });
