@@ -10,11 +10,10 @@
  * Not part of `npm test`.
  */
 import { performance } from 'node:perf_hooks';
-import { measureBareConcurrentJobs } from './bare-concurrent-jobs.js';
 import { measureBullmqRoundTrip } from './bullmq-round-trip.js';
 import { REDIS_URL, RUN_ID, sectionPrefix } from './bench-env.js';
 import { CleanupStack } from './cleanup-stack.js';
-import { measureConcurrentTurns } from './concurrent-turns.js';
+import { measureConcurrentAgainstBare } from './concurrent-vs-bare.js';
 import { measureCrashResume } from './crash-resume.js';
 import { measureFirstEventLatency } from './first-event-latency.js';
 import { measureHistoryReadCost } from './history-read-cost.js';
@@ -36,12 +35,12 @@ const only = args
   .split(',');
 const wanted = (section: string): boolean => !only || only.includes(section);
 
-/** A duration in seconds from the env (a positive number), or the default. */
-function envSeconds(name: string, fallback: number): number {
+/** A positive number from the env (a duration in seconds, a count), or the default. */
+function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of seconds`);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
   return value;
 }
 
@@ -85,23 +84,13 @@ async function main(): Promise<Figures> {
     };
   }
   if (wanted('d')) {
-    figures.d = await section('d', async () => {
-      const load = { sessions: 1000, llmDelayMs: 1000 };
-      const app = await measureConcurrentTurns(REDIS_URL, sectionPrefix('d'), cleanup, load);
-      await cleanup.runAll();
-      // The same load on bare BullMQ: how much of the overhead is the queue's own.
-      const bare = await measureBareConcurrentJobs(REDIS_URL, sectionPrefix('d0'), cleanup, {
-        jobs: load.sessions,
-        delayMs: load.llmDelayMs,
-      });
-      return {
-        ...app,
-        bareBullmqWallS: round(bare),
-        bareBullmqRatio: round(bare / app.idealS),
-        // The bot's own cost on top of the queue's, measured side by side (issue 12: ≤ 1.15).
-        wallToBareRatio: round(app.wallS / bare, 2),
-      };
-    });
+    figures.d = await section('d', () =>
+      measureConcurrentAgainstBare(REDIS_URL, cleanup, {
+        sessions: 1000,
+        llmDelayMs: 1000,
+        rounds: envNumber('BENCH_D_ROUNDS', 5),
+      }),
+    );
   }
   if (wanted('e')) {
     figures.e = await section('e', () =>
@@ -140,8 +129,8 @@ async function main(): Promise<Figures> {
     figures.k = await section('k', () =>
       measureJobWatch(sectionPrefix('k'), cleanup, {
         jobs: 500,
-        warmupS: envSeconds('BENCH_K_WARMUP_S', 10),
-        windowS: envSeconds('BENCH_K_WINDOW_S', 60),
+        warmupS: envNumber('BENCH_K_WARMUP_S', 10),
+        windowS: envNumber('BENCH_K_WINDOW_S', 60),
       }),
     );
   }

@@ -72,6 +72,7 @@ export function fencedDeps(deps: AgentDeps, fence: Fence): AgentDeps {
     history: deps.history.withFence(fence),
     events: deps.events.withFence(fence),
     toolCalls: deps.toolCalls.withFence(fence),
+    cancel: deps.cancel.withFence(fence),
     toolState: (sessionId) => deps.toolState(sessionId, fence),
     closing: [],
   };

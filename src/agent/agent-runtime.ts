@@ -2,7 +2,7 @@ import type { OperationEnvelope } from '../core/operations.js';
 import type { OperationOutcome } from '../core/events.js';
 import { userMessageOf } from '../core/errors.js';
 import type { SessionRecord, SessionSpend } from '../store/session-store.js';
-import type { OperationHandler } from '../queue/drain-worker.js';
+import type { OperationHandler, OperationRun } from '../queue/drain-worker.js';
 import { emitEvent, fencedDeps, writeLast, type AgentDeps } from './agent-deps.js';
 import { LockLostError, type Fence } from '../store/fenced-writes.js';
 import { compactHistory } from './compaction.js';
@@ -12,6 +12,15 @@ import { abandonCalls } from './tool-batch.js';
 import { askerMention, cancelJob, jobFinishedNote } from './job-operations.js';
 import type { ChatMessage } from '../core/messages.js';
 import { runTurn, type Turn, type TurnOutcome } from './turn-loop.js';
+
+/** The operations that read the session's history. */
+const HISTORY_OPS: ReadonlySet<string> = new Set([
+  'user_input',
+  'job_finished',
+  'exec_approval',
+  'compact',
+  'undo',
+]);
 
 /** A worker gives up on an operation that crashed this many workers (a poison operation). */
 const MAX_OPERATION_ATTEMPTS = 3;
@@ -23,17 +32,13 @@ const MAX_OPERATION_ATTEMPTS = 3;
 export class AgentRuntime implements OperationHandler {
   constructor(private readonly deps: AgentDeps) {}
 
-  async handle(
-    envelope: OperationEnvelope,
-    stop: AbortSignal,
-    fence: Fence,
-    finish: () => Promise<void>,
-  ): Promise<'done' | 'yielded'> {
+  async handle(envelope: OperationEnvelope, run: OperationRun): Promise<'done' | 'yielded'> {
     // Every write of this run is fenced by its session lock: once another worker holds the
     // session, the next write throws and this run stops (see `Fence`).
-    const deps = fencedDeps(this.deps, fence);
+    const deps = fencedDeps(this.deps, run.fence);
+    const { stop } = run;
     try {
-      return await this.run(deps, envelope, stop, finish);
+      return await this.run(deps, envelope, run);
     } catch (err) {
       if (err instanceof LockLostError || stop.aborted) return 'yielded';
       throw err;
@@ -43,8 +48,7 @@ export class AgentRuntime implements OperationHandler {
   private async run(
     deps: AgentDeps,
     envelope: OperationEnvelope,
-    stop: AbortSignal,
-    finish: () => Promise<void>,
+    { stop, finish, session: hash }: OperationRun,
   ): Promise<'done' | 'yielded'> {
     // The operation ends in one script: its last writes, `operation_complete` and its removal from
     // the mailbox (`finish`), issued together (see `writeLast`).
@@ -52,7 +56,7 @@ export class AgentRuntime implements OperationHandler {
       await Promise.all([...(deps.closing ?? []), completeOperation(deps, envelope, outcome), finish()]);
     };
     const { sessionId, op } = envelope;
-    const session = await deps.sessions.get(sessionId);
+    const session = deps.sessions.parse(sessionId, hash);
     if (!session) {
       deps.logger.warn({ sessionId, op: op.type }, 'operation for an unknown session dropped');
       return 'done';
@@ -92,6 +96,9 @@ export class AgentRuntime implements OperationHandler {
     }
     // Independent writes and the cancel check are sent together: one round trip of waiting, not three.
     const watching = deps.cancel.watch(sessionId, envelope.at);
+    // The history too: these reads and the run's first writes go to Redis as one script.
+    const history = HISTORY_OPS.has(op.type) ? deps.history.load(sessionId) : undefined;
+    history?.catch(() => undefined); // awaited by the operation, or failing with the writes
     const [watch] = await Promise.all([
       watching,
       deps.sessions.update(sessionId, {
@@ -109,7 +116,7 @@ export class AgentRuntime implements OperationHandler {
     const started = performance.now();
     let outcome: OperationOutcome | 'yielded';
     try {
-      outcome = await this.dispatch(deps, envelope, session, resuming, watch.signal, stop);
+      outcome = await this.dispatch(deps, envelope, session, resuming, watch.signal, stop, history);
     } catch (err) {
       if (stop.aborted) return 'yielded';
       deps.logger.error({ err, sessionId, op: op.type }, 'operation failed');
@@ -155,16 +162,18 @@ export class AgentRuntime implements OperationHandler {
     resuming: boolean,
     cancel: AbortSignal,
     stop: AbortSignal,
+    loading: Promise<ChatMessage[]> | undefined,
   ): Promise<TurnOutcome | 'error'> {
     const { sessionId, op } = envelope;
+    const loadHistory = () => loading ?? deps.history.load(sessionId);
     switch (op.type) {
       case 'user_input':
-        return this.turnOnMessage(deps, envelope, session, resuming, cancel, stop, {
+        return this.turnOnMessage(deps, envelope, session, await loadHistory(), resuming, cancel, stop, {
           content: op.text,
           abandonWhy: 'the user sent a new message instead of deciding.',
         });
       case 'job_finished':
-        return this.turnOnMessage(deps, envelope, session, resuming, cancel, stop, {
+        return this.turnOnMessage(deps, envelope, session, await loadHistory(), resuming, cancel, stop, {
           content: jobFinishedNote(op),
           synthetic: 'note',
           abandonWhy: 'a job ended and the turn went on without a decision.',
@@ -196,7 +205,7 @@ export class AgentRuntime implements OperationHandler {
             state: d.approved ? 'approved' : 'rejected',
           });
         }
-        const history = await deps.history.load(sessionId);
+        const history = await loadHistory();
         if (resuming && answered(history)) {
           await idle(deps, sessionId);
           return 'done';
@@ -204,14 +213,14 @@ export class AgentRuntime implements OperationHandler {
         return runTurn(deps, await this.newTurn(deps, session, history, cancel, stop, decisions));
       }
       case 'compact': {
-        const history = await deps.history.load(sessionId);
+        const history = await loadHistory();
         const turn = await this.newTurn(deps, session, history, cancel, stop, new Map());
         if ((await compactHistory(deps, turn)) === 'ended') return 'ended';
         await idle(deps, sessionId);
         return 'done';
       }
       case 'undo':
-        return undo(deps, session);
+        return undo(deps, session, await loadHistory());
       case 'new':
         return startFresh(deps, session);
       case 'shutdown':
@@ -232,13 +241,13 @@ export class AgentRuntime implements OperationHandler {
     deps: AgentDeps,
     envelope: OperationEnvelope,
     session: SessionRecord,
+    history: ChatMessage[],
     resuming: boolean,
     cancel: AbortSignal,
     stop: AbortSignal,
     input: { content: string; synthetic?: 'note'; abandonWhy: string; mention?: string },
   ): Promise<TurnOutcome> {
     const { sessionId } = envelope;
-    const history = await deps.history.load(sessionId);
     const added = resuming && history.some((m) => m.role === 'user' && m.opId === envelope.id);
     let spend: Promise<SessionSpend> | undefined;
     if (!added) {

@@ -8,8 +8,11 @@ import { lastUserTurnIndex } from './history-queries.js';
 
 /** The operations that are not turns (`undo`, `new`), and the small steps every operation shares. */
 
-export async function undo(deps: AgentDeps, session: SessionRecord): Promise<'done'> {
-  const history = await deps.history.load(session.id);
+export async function undo(
+  deps: AgentDeps,
+  session: SessionRecord,
+  history: readonly ChatMessage[],
+): Promise<'done'> {
   const index = lastUserTurnIndex(history);
   const kept = index < 0 ? history : history.slice(0, index);
   await deps.history.replace(session.id, kept);

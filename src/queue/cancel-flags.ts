@@ -1,8 +1,15 @@
 import type { Redis } from 'ioredis';
 import type { KeySpace } from '../store/keys.js';
+import { FencedWrites, type Fence } from '../store/fenced-writes.js';
 
 /** How long an interrupt stays valid for operations accepted before it. */
 const CANCEL_TTL_MS = 10 * 60_000;
+
+/** The operations watching for an interrupt in this process, and whether it listens for them. */
+interface Watching {
+  running: Map<string, Set<{ at: number; controller: AbortController }>>;
+  subscribed: boolean;
+}
 
 /**
  * Interrupts bypass the mailbox: a key (the time of the request) plus a pub/sub message. A turn is
@@ -10,14 +17,24 @@ const CANCEL_TTL_MS = 10 * 60_000;
  * of it through one subscription per process, so the loop checks a local flag, not Redis.
  */
 export class CancelFlags {
-  private readonly running = new Map<string, Set<{ at: number; controller: AbortController }>>();
-  private subscribed = false;
-
   constructor(
     private readonly redis: Redis,
     private readonly subscriber: Redis | undefined,
     private readonly keys: KeySpace,
+    private readonly writes: FencedWrites = new FencedWrites(redis),
+    private readonly watching: Watching = { running: new Map(), subscribed: false },
   ) {}
+
+  /** The same flags, read within a run's scripts (see `FencedWrites`); the watchers are shared. */
+  withFence(fence: Fence): CancelFlags {
+    return new CancelFlags(
+      this.redis,
+      this.subscriber,
+      this.keys,
+      this.writes.withFence(fence),
+      this.watching,
+    );
+  }
 
   /** Requests an interrupt of whatever the session is doing (or about to do) as of `at`. */
   async request(sessionId: string, at: number): Promise<void> {
@@ -34,25 +51,30 @@ export class CancelFlags {
    */
   async watch(sessionId: string, opAt: number): Promise<{ signal: AbortSignal; dispose(): void }> {
     await this.ensureSubscribed();
+    const { running } = this.watching;
     const controller = new AbortController();
     const entry = { at: opAt, controller };
-    let set = this.running.get(sessionId);
-    if (!set) this.running.set(sessionId, (set = new Set()));
+    let set = running.get(sessionId);
+    if (!set) running.set(sessionId, (set = new Set()));
     set.add(entry);
-    const existing = await this.redis.get(this.keys.session(sessionId).cancel);
+    // Read after the watcher is registered, so an interrupt in between is seen one way or the other.
+    const key = this.keys.session(sessionId).cancel;
+    const existing = this.writes.fence
+      ? ((await this.writes.exec([['get', key]]))[0] as string | null)
+      : await this.redis.get(key);
     if (existing !== null && Number(existing) >= opAt) controller.abort();
     return {
       signal: controller.signal,
       dispose: () => {
         set.delete(entry);
-        if (set.size === 0) this.running.delete(sessionId);
+        if (set.size === 0) running.delete(sessionId);
       },
     };
   }
 
   private async ensureSubscribed(): Promise<void> {
-    if (this.subscribed || !this.subscriber) return;
-    this.subscribed = true;
+    if (this.watching.subscribed || !this.subscriber) return;
+    this.watching.subscribed = true;
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.keys.cancelChannel) return;
       this.onMessage(message);
@@ -68,7 +90,7 @@ export class CancelFlags {
       return;
     }
     if (typeof parsed.sessionId !== 'string' || typeof parsed.at !== 'number') return;
-    for (const entry of this.running.get(parsed.sessionId) ?? []) {
+    for (const entry of this.watching.running.get(parsed.sessionId) ?? []) {
       // Operations accepted after the interrupt are not cancelled by it.
       if (parsed.at >= entry.at) entry.controller.abort();
     }

@@ -4,12 +4,12 @@ import type { Logger } from 'pino';
 import { operationEnvelopeSchema, type OperationEnvelope } from '../core/operations.js';
 import type { KeySpace } from '../store/keys.js';
 import { DRAIN_JOB, drainJobSchema, drainQueueName, type DrainJobData } from './drain-queue.js';
-import type { SessionLocks } from './session-locks.js';
+import { hashOf, type SessionLocks } from './session-locks.js';
 import type { OperationQueue } from './operation-queue.js';
 import { throttledErrorLog } from './redis-connection.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeWithin } from './close-within.js';
-import { FencedWrites, LockLostError, type Fence } from '../store/fenced-writes.js';
+import { FencedWrites, LockLostError, type Fence, type Write } from '../store/fenced-writes.js';
 
 /** Turns one BullMQ fetch loop serves before another is added, and the most loops a process runs. */
 const TURNS_PER_FETCHER = 100;
@@ -19,20 +19,28 @@ const FORCE_CLOSE_MARGIN_MS = 5_000;
 /** Once no turn runs, how long BullMQ's own close may take before it is forced. */
 const IDLE_CLOSE_MS = 1_000;
 
+/** What a drain hands its handler with one operation. */
+export interface OperationRun {
+  /** Aborts when the worker stops or the lock is lost: stop at a safe point. */
+  stop: AbortSignal;
+  /** The session lock the run's writes are checked against. */
+  fence: Fence;
+  /** The session hash, read with the lock or with the previous operation's removal. */
+  session: Record<string, string>;
+  /**
+   * Removes the operation from the mailbox. Called in the same tick as the operation's last
+   * writes, both reach Redis in one script; when the handler does not call it, the worker does.
+   */
+  finish(): Promise<void>;
+}
+
 /** What the worker calls for each operation, in mailbox order. */
 export interface OperationHandler {
   /**
    * Runs one operation to its end, or to a pause for approval. Returns `yielded` when `stop` aborted
    * it midway: the operation then stays at the head of the mailbox and is resumed by the next drain.
-   * Done, it calls `finish` (which removes it from the mailbox) in the same tick as its last writes,
-   * so that both reach Redis in one script; when it does not, the worker calls it after.
    */
-  handle(
-    envelope: OperationEnvelope,
-    stop: AbortSignal,
-    fence: Fence,
-    finish: () => Promise<void>,
-  ): Promise<'done' | 'yielded'>;
+  handle(envelope: OperationEnvelope, run: OperationRun): Promise<'done' | 'yielded'>;
   /** Called for a mailbox entry that is not a valid operation (it is then dropped). */
   rejectMalformed(sessionId: string, reason: string, fence: Fence): Promise<void>;
 }
@@ -130,32 +138,37 @@ export class DrainWorker {
     const writes = new FencedWrites(redis, lock.fence);
     try {
       let raw = lock.mailboxHead;
+      let session = lock.session;
+      // Each removal also reads the next operation and the session hash it starts from.
+      const removeHead = async (...extra: Write[]) => {
+        const results = await writes.exec([
+          ['lpop', mailbox],
+          ...extra,
+          ['lindex', mailbox, 0],
+          ['hgetall', keys.session(sessionId).session],
+        ]);
+        raw = (results.at(-2) as string | null | undefined) ?? null;
+        session = hashOf(results.at(-1) as string[]);
+      };
       while (!stop.aborted && raw !== null) {
         const parsed = parseEnvelope(raw, sessionId);
         if (!parsed.ok) {
           logger.warn({ sessionId, reason: parsed.reason }, 'dropping malformed operation');
-          await writes.exec([['lpop', mailbox]]);
+          await removeHead();
           await handler.rejectMalformed(sessionId, parsed.reason, lock.fence);
-        } else {
-          // Done: remove it and peek at the next one in the same round trip.
-          let finished: Promise<string | null> | undefined;
-          const finish = async () => {
-            finished ??= writes
-              .exec([
-                ['lpop', mailbox],
-                ['hdel', keys.session(sessionId).session, 'currentOp', 'currentOpAttempts'],
-                ['lindex', mailbox, 0],
-              ])
-              .then((results) => (results[2] as string | null | undefined) ?? null);
-            await finished;
-          };
-          const outcome = await handler.handle(parsed.envelope, stop, lock.fence, finish);
-          if (outcome === 'yielded') break;
-          await finish();
-          raw = await finished!;
           continue;
         }
-        raw = await redis.lindex(mailbox, 0);
+        let finished: Promise<void> | undefined;
+        const finish = () =>
+          (finished ??= removeHead([
+            'hdel',
+            keys.session(sessionId).session,
+            'currentOp',
+            'currentOpAttempts',
+          ]));
+        const outcome = await handler.handle(parsed.envelope, { stop, fence: lock.fence, session, finish });
+        if (outcome === 'yielded') break;
+        await finish();
       }
     } catch (err) {
       // A lost lock is not a failure: the session's new holder goes on from Redis.

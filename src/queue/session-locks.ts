@@ -4,20 +4,25 @@ import type { KeySpace } from '../store/keys.js';
 import type { Fence } from '../store/fenced-writes.js';
 
 /**
- * Takes the lock KEYS[1] with token ARGV[1] for ARGV[2] ms if it is free; then also answers the head
- * of the list KEYS[2] (the session's mailbox, read by the holder first), saving a round trip.
+ * Takes the lock KEYS[1] with token ARGV[1] for ARGV[2] ms if it is free; then also answers what
+ * the holder reads first, saving it a round trip: the head of the mailbox KEYS[2] and the session
+ * hash KEYS[3].
  */
-const ACQUIRE_LUA = `if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return { 1, redis.call('LINDEX', KEYS[2], 0) } end return { 0 }`;
+const ACQUIRE_LUA = `if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then
+  return { 1, redis.call('LINDEX', KEYS[2], 0), redis.call('HGETALL', KEYS[3]) }
+end
+return { 0 }`;
 const RELEASE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const RENEW_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 
 interface LockCommands {
   mlibLockAcquire(
     key: string,
-    listKey: string,
+    mailboxKey: string,
+    sessionKey: string,
     token: string,
     ttlMs: number,
-  ): Promise<[number, string | null]>;
+  ): Promise<[number, string | null, string[]]>;
   mlibLockRelease(key: string, token: string): Promise<number>;
   mlibLockRenew(key: string, token: string, ttlMs: number): Promise<number>;
 }
@@ -31,6 +36,8 @@ export interface HeldLock {
   readonly fence: Fence;
   /** The head of the session's mailbox when the lock was taken (null: empty). */
   readonly mailboxHead: string | null;
+  /** The session hash when the lock was taken. */
+  readonly session: Record<string, string>;
   release(): Promise<void>;
 }
 
@@ -49,7 +56,7 @@ export class SessionLocks {
     private readonly keys: KeySpace,
     private readonly ttlMs: number,
   ) {
-    redis.defineCommand('mlibLockAcquire', { numberOfKeys: 2, lua: ACQUIRE_LUA });
+    redis.defineCommand('mlibLockAcquire', { numberOfKeys: 3, lua: ACQUIRE_LUA });
     redis.defineCommand('mlibLockRelease', { numberOfKeys: 1, lua: RELEASE_LUA });
     redis.defineCommand('mlibLockRenew', { numberOfKeys: 1, lua: RENEW_LUA });
     this.commands = redis as unknown as LockCommands;
@@ -57,14 +64,13 @@ export class SessionLocks {
 
   /** Takes the session's lock, waiting up to `waitMs` for a previous holder's lock to expire. */
   async acquire(sessionId: string, waitMs: number): Promise<HeldLock | undefined> {
-    const { lock: key, mailbox } = this.keys.session(sessionId);
+    const { lock: key, mailbox, session: sessionKey } = this.keys.session(sessionId);
     const token = randomUUID();
     const deadline = Date.now() + waitMs;
-    let mailboxHead: string | null;
+    let opened: [number, string | null, string[]];
     for (;;) {
-      const [taken, head] = await this.commands.mlibLockAcquire(key, mailbox, token, this.ttlMs);
-      mailboxHead = head ?? null;
-      if (taken === 1) break;
+      opened = await this.commands.mlibLockAcquire(key, mailbox, sessionKey, token, this.ttlMs);
+      if (opened[0] === 1) break;
       if (Date.now() >= deadline) return undefined;
       await new Promise((r) => setTimeout(r, Math.min(100, this.ttlMs / 10)));
     }
@@ -79,7 +85,8 @@ export class SessionLocks {
     return {
       lost: lost.signal,
       fence: { key, token, lost: markLost },
-      mailboxHead,
+      mailboxHead: opened[1] ?? null,
+      session: hashOf(opened[2]),
       release: async () => {
         // Only this holder's entry: a run that lost the lock may release after the session's new
         // holder in this process took the same key, and must not stop the new holder's renewals.
@@ -125,4 +132,11 @@ export class SessionLocks {
   stop(): void {
     this.stopTimer();
   }
+}
+
+/** A hash as HGETALL answers it inside a script (field, value, field, value, …). */
+export function hashOf(flat: readonly string[] | null | undefined): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let i = 0; flat && i + 1 < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+  return hash;
 }

@@ -68,7 +68,7 @@ export const EMIT = 'mlib_emit';
 const FENCED_LUA = `${APPLIED_LUA}
 if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('MLIB_LOCK_LOST') end
 local resent = already_applied(KEYS[2], ARGV[2])
-local reads = { lindex = true, llen = true, get = true, hget = true, hmget = true, lrange = true }
+local reads = { lindex = true, llen = true, get = true, hget = true, hmget = true, hgetall = true, lrange = true }
 local out = {}
 local i = 3
 while i <= #ARGV do

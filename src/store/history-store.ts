@@ -52,25 +52,33 @@ export class HistoryStore {
 
   /** The session's history: a fresh array the caller may extend (the messages themselves are frozen). */
   async load(sessionId: string): Promise<ChatMessage[]> {
-    const k = this.keys.session(sessionId);
     const cached = this.cache.get(sessionId);
     const held = cached?.messages.length ?? -1;
-    const [generation, length, tail] = await this.reader.mlibHistoryRead(
-      k.messagesGeneration,
-      k.messages,
-      held,
-    );
+    const [generation, length, tail] = await this.readFrom(sessionId, held);
     if (cached && (generation || '0') === cached.generation && length === held + tail.length) {
       if (tail.length > 0) this.cache.extend(sessionId, cached, parseAll(tail), charsOf(tail));
       return cached.messages.slice();
     }
     // Nothing was cached (`tail` is then the whole list), or the list was rewritten: read it all.
-    const [current, , raw] = cached
-      ? await this.reader.mlibHistoryRead(k.messagesGeneration, k.messages, 0)
-      : [generation, length, tail];
+    const [current, , raw] = cached ? await this.readFrom(sessionId, 0) : [generation, length, tail];
     const messages = parseAll(raw);
     this.cache.set(sessionId, { generation: current || '0', messages, chars: charsOf(raw) });
     return messages.slice();
+  }
+
+  /**
+   * The generation ('' when never rewritten), the length and the entries from `held` (-1: the whole
+   * list) in one command; under a fence, within the run's script of this tick.
+   */
+  private async readFrom(sessionId: string, held: number): Promise<[string, number, string[]]> {
+    const k = this.keys.session(sessionId);
+    if (!this.writes.fence) return this.reader.mlibHistoryRead(k.messagesGeneration, k.messages, held);
+    const [generation, length, tail] = await this.writes.exec([
+      ['get', k.messagesGeneration],
+      ['llen', k.messages],
+      ['lrange', k.messages, Math.max(held, 0), -1],
+    ]);
+    return [(generation as string | null) ?? '', held < 0 ? 0 : (length as number), tail as string[]];
   }
 
   async append(sessionId: string, ...messages: ChatMessage[]): Promise<void> {

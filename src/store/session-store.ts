@@ -125,7 +125,11 @@ export class SessionStore {
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {
-    const raw = await this.redis.hgetall(this.keys.session(id).session);
+    return this.parse(id, await this.redis.hgetall(this.keys.session(id).session));
+  }
+
+  /** A session hash as read (HGETALL), validated; undefined when there is no such session. */
+  parse(id: string, raw: Record<string, string>): SessionRecord | undefined {
     if (!raw.id) return undefined;
     const record = sessionRecordSchema.parse(raw);
     if (record.schemaVersion > SESSION_SCHEMA_VERSION) {

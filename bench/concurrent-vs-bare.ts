@@ -1,0 +1,53 @@
+import { measureBareConcurrentJobs } from './bare-concurrent-jobs.js';
+import type { CleanupStack } from './cleanup-stack.js';
+import { measureConcurrentTurns, type ConcurrentTurnsResult } from './concurrent-turns.js';
+import { sectionPrefix } from './bench-env.js';
+import { progress } from './progress.js';
+import { round } from './stats.js';
+
+export interface ConcurrentVsBareResult extends ConcurrentTurnsResult {
+  rounds: number;
+  bareBullmqWallS: number;
+  bareBullmqRatio: number;
+  wallToBareRatio: number;
+}
+
+/**
+ * (d) against its floor: `rounds` times the bot's 1,000 sessions, then the same load on bare BullMQ,
+ * alternating, each on fresh keys and a fresh worker process. One run of each swings by ±10% on a
+ * shared 2-core machine; the medians of a few interleaved rounds, taken in the same sitting, do not.
+ * The bot's figures are those of its median round; peak RSS is the highest of all rounds.
+ */
+export async function measureConcurrentAgainstBare(
+  redisUrl: string,
+  cleanup: CleanupStack,
+  load: { sessions: number; llmDelayMs: number; rounds: number },
+): Promise<ConcurrentVsBareResult> {
+  const bots: ConcurrentTurnsResult[] = [];
+  const bares: number[] = [];
+  for (let i = 0; i < load.rounds; i++) {
+    bots.push(await measureConcurrentTurns(redisUrl, sectionPrefix(`d${i}`), cleanup, load));
+    await cleanup.runAll();
+    bares.push(
+      await measureBareConcurrentJobs(redisUrl, sectionPrefix(`d${i}bare`), cleanup, {
+        jobs: load.sessions,
+        delayMs: load.llmDelayMs,
+      }),
+    );
+    await cleanup.runAll();
+    progress(
+      `(d) round ${i + 1}/${load.rounds}: bot ${bots.at(-1)!.wallS} s, bare ${round(bares.at(-1)!)} s`,
+    );
+  }
+  const bot = [...bots].sort((a, b) => a.wallS - b.wallS)[Math.floor(bots.length / 2)]!;
+  const bare = [...bares].sort((a, b) => a - b)[Math.floor(bares.length / 2)]!;
+  return {
+    ...bot,
+    peakRssMb: Math.max(...bots.map((b) => b.peakRssMb)),
+    rounds: load.rounds,
+    bareBullmqWallS: round(bare),
+    bareBullmqRatio: round(bare / bot.idealS),
+    // The bot's own cost on top of the queue's, measured side by side (issue 12: ≤ 1.15).
+    wallToBareRatio: round(bot.wallS / bare, 2),
+  };
+}
