@@ -31,7 +31,7 @@ export interface OperationRun {
    * Removes the operation from the mailbox. Called in the same tick as the operation's last
    * writes, both reach Redis in one script; when the handler does not call it, the worker does.
    */
-  finish(): Promise<void>;
+  finish: () => Promise<void>;
 }
 
 /** What the worker calls for each operation, in mailbox order. */
