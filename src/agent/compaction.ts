@@ -1,7 +1,7 @@
 import type { ChatMessage } from '../core/messages.js';
 import { emitEvent, type AgentDeps } from './agent-deps.js';
 import { estimateTokens } from './history-queries.js';
-import type { Turn } from './turn-loop.js';
+import { haltSignal, type Turn } from './turn-loop.js';
 
 const SUMMARY_PROMPT =
   'You summarise the middle of a working session between a user and an autonomous ML engineer agent, ' +
@@ -41,7 +41,7 @@ export async function compactHistory(deps: AgentDeps, turn: Turn): Promise<'comp
         stream: false,
       },
       () => undefined,
-      AbortSignal.any([turn.cancel, turn.stop]),
+      haltSignal(turn),
     );
     const cost = turn.model.costOf(summary.usage);
     if (cost === undefined) turn.costUnknown = true;

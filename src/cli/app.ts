@@ -254,6 +254,8 @@ export class App implements AgentGateway {
     void this.skills.load();
     // The first turn starts with the MCP servers that answered within their connect deadline.
     await this.mcp.start();
+    // The tools' JSON Schemas (tens of ms of zod work) are made now, not in the first turn.
+    this.registry.definitions();
     this.locks = new SessionLocks(this.redis, this.keys, config.worker.lockMs);
     this.worker = new DrainWorker({
       redisUrl: this.options.redisUrl,

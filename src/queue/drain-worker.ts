@@ -1,3 +1,4 @@
+import { anySignal } from 'any-signal';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -9,7 +10,13 @@ import type { OperationQueue } from './operation-queue.js';
 import { throttledErrorLog } from './redis-connection.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeWithin } from './close-within.js';
-import { FencedWrites, LockLostError, type Fence, type Write } from '../store/fenced-writes.js';
+import {
+  FencedWrites,
+  LockLostError,
+  UNLOCK_IF_EMPTY,
+  type Fence,
+  type Write,
+} from '../store/fenced-writes.js';
 
 /** Turns one BullMQ fetch loop serves before another is added, and the most loops a process runs. */
 const TURNS_PER_FETCHER = 100;
@@ -131,11 +138,13 @@ export class DrainWorker {
       await this.options.queue.wake(sessionId);
       return;
     }
-    const stop = AbortSignal.any([lock.lost, this.stopping.signal]);
+    // anySignal: Node's AbortSignal.any leaks its listeners on the process-long `stopping` (nodejs/node#54614).
+    const stop = anySignal([lock.lost, this.stopping.signal]);
     const mailbox = keys.session(sessionId).mailbox;
     // Removing a handled operation is fenced like every other write of the run: a run that lost
     // the session must not pop the operation the new holder is working on.
     const writes = new FencedWrites(redis, lock.fence);
+    let unlocked = false;
     try {
       let raw = lock.mailboxHead;
       let session = lock.session;
@@ -149,6 +158,7 @@ export class DrainWorker {
         ]);
         raw = (results.at(-2) as string | null | undefined) ?? null;
         session = hashOf(results.at(-1) as string[]);
+        return results;
       };
       while (!stop.aborted && raw !== null) {
         const parsed = parseEnvelope(raw, sessionId);
@@ -159,13 +169,14 @@ export class DrainWorker {
           continue;
         }
         let finished: Promise<void> | undefined;
+        // The removal gives the lock up too, in the same script, when the mailbox is then empty.
         const finish = () =>
-          (finished ??= removeHead([
-            'hdel',
-            keys.session(sessionId).session,
-            'currentOp',
-            'currentOpAttempts',
-          ]));
+          (finished ??= removeHead(
+            ['hdel', keys.session(sessionId).session, 'currentOp', 'currentOpAttempts'],
+            [UNLOCK_IF_EMPTY, keys.session(sessionId).lock, mailbox],
+          ).then((results) => {
+            unlocked = results[2] === 1;
+          }));
         const outcome = await handler.handle(parsed.envelope, { stop, fence: lock.fence, session, finish });
         if (outcome === 'yielded') break;
         await finish();
@@ -174,7 +185,10 @@ export class DrainWorker {
       // A lost lock is not a failure: the session's new holder goes on from Redis.
       if (!(err instanceof LockLostError)) throw err;
     } finally {
-      await lock.release().catch((err: unknown) => logger.warn({ err, sessionId }, 'lock release failed'));
+      stop.clear();
+      if (unlocked) lock.forget();
+      else
+        await lock.release().catch((err: unknown) => logger.warn({ err, sessionId }, 'lock release failed'));
     }
     if (lock.lost.aborted) {
       logger.warn({ sessionId }, 'session lock lost mid-run; stopped writing, the new holder resumes');

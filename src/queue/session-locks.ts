@@ -39,6 +39,8 @@ export interface HeldLock {
   /** The session hash when the lock was taken. */
   readonly session: Record<string, string>;
   release(): Promise<void>;
+  /** The lock was deleted by one of the holder's own scripts (`UNLOCK_IF_EMPTY`): stop renewing it. */
+  forget(): void;
 }
 
 /**
@@ -82,18 +84,22 @@ export class SessionLocks {
       if (this.held.get(key) === entry) this.held.delete(key);
       if (!lost.signal.aborted) lost.abort(new Error('session lock lost'));
     };
+    // Only this holder's entry: a run that lost the lock may release after the session's new
+    // holder in this process took the same key, and must not stop the new holder's renewals.
+    const forget = () => {
+      if (this.held.get(key) === entry) this.held.delete(key);
+      if (this.held.size === 0) this.stopTimer();
+    };
     return {
       lost: lost.signal,
       fence: { key, token, lost: markLost },
       mailboxHead: opened[1] ?? null,
       session: hashOf(opened[2]),
       release: async () => {
-        // Only this holder's entry: a run that lost the lock may release after the session's new
-        // holder in this process took the same key, and must not stop the new holder's renewals.
-        if (this.held.get(key) === entry) this.held.delete(key);
-        if (this.held.size === 0) this.stopTimer();
+        forget();
         await this.commands.mlibLockRelease(key, token);
       },
+      forget,
     };
   }
 

@@ -60,10 +60,21 @@ end
 export const EMIT = 'mlib_emit';
 
 /**
+ * The pseudo-command that ends a drain: `[UNLOCK_IF_EMPTY, lockKey, mailboxKey]` deletes the (fenced)
+ * lock when the mailbox is empty, answering 1, and leaves both alone otherwise, answering 0. The
+ * lock's holder then stops renewing it (`HeldLock.forget`) instead of releasing it in a call of its own.
+ */
+export const UNLOCK_IF_EMPTY = 'mlib_unlock_if_empty';
+
+/** Pseudo-commands whose first argument is a key too. */
+const KEY_ARG_COMMANDS: ReadonlySet<string> = new Set([EMIT, UNLOCK_IF_EMPTY]);
+
+/**
  * Checks the fence (KEYS[1] holds ARGV[1]; no check when ARGV[1] is ''), then runs each write once:
  * a resent call (same write id ARGV[2], kept in KEYS[2]) runs only its reads. Then per write: the
  * number of arguments after the key, the command, the key's index in KEYS, the arguments. An
- * {@link EMIT}'s first argument is the index of its session key.
+ * {@link EMIT}'s first argument is the index of its session key, an {@link UNLOCK_IF_EMPTY}'s that of
+ * its mailbox.
  */
 const FENCED_LUA = `${APPLIED_LUA}
 if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('MLIB_LOCK_LOST') end
@@ -81,6 +92,10 @@ while i <= #ARGV do
       local id = redis.call('XADD', key, 'MAXLEN', '~', ARGV[i + 4], '*', 'seq', seq, 'at', ARGV[i + 5], 'e', ARGV[i + 6])
       out[#out + 1] = { seq, id }
     end
+  elseif command == '${UNLOCK_IF_EMPTY}' then
+    if resent then out[#out + 1] = false
+    elseif redis.call('LLEN', KEYS[tonumber(ARGV[i + 3])]) == 0 then redis.call('DEL', key); out[#out + 1] = 1
+    else out[#out + 1] = 0 end
   else
     local args = { command, key }
     for j = 1, m do args[j + 2] = ARGV[i + 2 + j] end
@@ -158,7 +173,7 @@ export class FencedWrites {
     const argv: Array<string | number> = [this.fence?.token ?? '', randomUUID()];
     for (const [command, key, ...args] of writes) {
       const index = indexOf(key);
-      if (command === EMIT)
+      if (KEY_ARG_COMMANDS.has(command))
         argv.push(args.length, command, index, indexOf(String(args[0])), ...args.slice(1));
       else argv.push(args.length, command, index, ...args);
     }
@@ -191,7 +206,8 @@ export class FencedWrites {
   }
 
   private async multi(writes: readonly Write[]): Promise<unknown[]> {
-    if (writes.some(([command]) => command === EMIT)) throw new Error('an event cannot go in a MULTI');
+    if (writes.some(([command]) => KEY_ARG_COMMANDS.has(command)))
+      throw new Error('a pseudo-command cannot go in a MULTI');
     const tx = this.redis.multi();
     for (const [command, key, ...args] of writes) tx.call(command, key, ...args);
     const results = (await tx.exec()) ?? [];

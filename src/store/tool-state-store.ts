@@ -13,7 +13,10 @@ export function redisToolState(
   const key = keys.session(sessionId).toolState;
   return {
     async get(field) {
-      const raw = await redis.hget(key, field);
+      // Under a fence the read joins the run's writes of this tick in one script.
+      const raw = writes.fence
+        ? ((await writes.exec([['hget', key, field]]))[0] as string | null)
+        : await redis.hget(key, field);
       return raw === null ? undefined : (JSON.parse(raw) as unknown);
     },
     async set(field, value) {
