@@ -212,7 +212,7 @@ export class SlackRenderer {
   /**
    * The end of an operation, whatever it was (a turn, an approval, compact, undo, new): the answer
    * and tool lines get their last edit, the status line says how it ended (with the turn's usage),
-   * and the thread's "is working" status is cleared. An operation that never showed a status line
+   * and the thread's "is working" status is gone. An operation that never showed a status line
    * (refused before it started) leaves the previous one as it was.
    */
   private async endOperation(
@@ -230,9 +230,13 @@ export class SlackRenderer {
       await this.options.gateway.adapterState(PLATFORM).set(sessionId, { statusOpen: '' });
     }
     view.usage = undefined;
-    await this.options.client.assistant.threads
-      .setStatus({ channel_id: view.channel, thread_ts: view.threadTs, status: '' })
-      .catch(() => undefined);
+    // Slack clears the "is working" indicator itself when the app posts in the thread, which the
+    // status line did (the indicator is set before the operation is queued): only an operation
+    // whose status line could not be posted clears it here.
+    if (view.status.ts === undefined)
+      await this.options.client.assistant.threads
+        .setStatus({ channel_id: view.channel, thread_ts: view.threadTs, status: '' })
+        .catch(() => undefined);
     if (view.ended) {
       await this.options.unfollow(sessionId);
       this.views.delete(sessionId);

@@ -18,19 +18,33 @@ export const IDLE_UNFOLLOW_MS = 15 * 60_000;
 const LEASE_MS = 60_000;
 
 /**
+ * Under load, how long the pump gathers events after a read that found some, before the next: a
+ * burst's events then come in a few reads over all the streams, not one such read per event. A
+ * quiet session's first event is read at once (the read blocks until it arrives).
+ */
+const GATHER_MS = 10;
+
+/**
  * Follows the event streams of many sessions for one consumer (a chat adapter) over ONE blocking
  * connection: a multi-stream XREAD. Adding a session unblocks the read (CLIENT UNBLOCK) so the new
  * stream is read at once. The sessions followed and each one's cursor are kept in Redis, so a
  * restarted adapter resumes exactly where it stopped. Events of one session are handed over in order,
- * one batch at a time; different sessions are handled concurrently.
+ * one batch at a time; different sessions are handled concurrently. Reading runs ahead of rendering:
+ * a session's events that arrive while its previous batch renders wait in a queue here and go as its
+ * next batch, so a finished batch costs no new read.
  *
  * Note: one XREAD over many keys needs them in one slot on Redis Cluster; there, run one pump per
  * slot range (not needed on a single Redis).
  */
 export class EventPump {
+  /** Per session, the last event read (the next read starts after it). */
   private readonly cursors = new Map<string, string>();
   private readonly lastActivity = new Map<string, number>();
+  /** Sessions whose batches are being rendered, and the events read for them since. */
   private readonly busy = new Map<string, Promise<void>>();
+  private readonly queued = new Map<string, { events: StoredEvent[]; from: string }>();
+  /** When this gateway last claimed or renewed each session's lease. */
+  private readonly claimedAt = new Map<string, number>();
   private clientId: number | undefined;
   private wake: (() => void) | undefined;
   private readonly leases: RenderLeases;
@@ -85,6 +99,8 @@ export class EventPump {
   async unfollow(sessionId: string): Promise<void> {
     this.cursors.delete(sessionId);
     this.lastActivity.delete(sessionId);
+    this.queued.delete(sessionId);
+    this.claimedAt.delete(sessionId);
     await this.leases.release(sessionId);
     await this.redis.srem(this.setKey, sessionId);
   }
@@ -110,8 +126,7 @@ export class EventPump {
   private async run(): Promise<void> {
     while (!this.stopped) {
       await this.unfollowIdle();
-      // Sessions whose previous batch is still being rendered are left out until it is done.
-      const ids = [...this.cursors.keys()].filter((id) => !this.busy.has(id));
+      const ids = [...this.cursors.keys()];
       if (ids.length === 0) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
@@ -129,6 +144,7 @@ export class EventPump {
         continue;
       }
       for (const [sessionId, events, from] of batches) this.dispatch(sessionId, events, from);
+      if (batches.length > 0) await new Promise((r) => setTimeout(r, GATHER_MS));
     }
   }
 
@@ -150,10 +166,14 @@ export class EventPump {
     for (const [key, entries] of reply) {
       const sessionId = byKey.get(key);
       if (!sessionId || entries.length === 0) continue;
-      const events = decodeEntries(sessionId, entries);
+      const from = cursors[ids.indexOf(sessionId)]!;
+      // The cursor moved while the read was out (a lease taken over from the shared cursor, an
+      // unfollow): these entries are read again from there, or not at all.
+      if (this.cursors.get(sessionId) !== from) continue;
       // Entries this version cannot read still move the cursor past them.
-      if (events.length === 0) this.cursors.set(sessionId, entries.at(-1)![0]);
-      else out.push([sessionId, events, this.cursors.get(sessionId) ?? '0']);
+      this.cursors.set(sessionId, entries.at(-1)![0]);
+      const events = decodeEntries(sessionId, entries);
+      if (events.length > 0) out.push([sessionId, events, from]);
     }
     return out;
   }
@@ -169,15 +189,14 @@ export class EventPump {
     from: string,
     last: string,
   ): Promise<boolean> {
-    const lease = await this.leases.claim(sessionId);
-    if (lease === 'elsewhere') {
-      if (this.cursors.has(sessionId)) this.cursors.set(sessionId, last);
-      return false;
-    }
+    const lease = await this.claim(sessionId);
+    if (lease === 'elsewhere') return false; // the local cursor has moved past them already
     if (lease === 'taken') {
       const shared = await this.events.getCursor(sessionId, this.consumer);
       if (shared !== from && this.cursors.has(sessionId)) {
+        // Read again from what the previous holder rendered; what was read ahead is dropped.
         this.cursors.set(sessionId, shared);
+        this.queued.delete(sessionId);
         return false;
       }
     }
@@ -187,6 +206,19 @@ export class EventPump {
     return true;
   }
 
+  /**
+   * Claims (or renews) the session's lease; a lease renewed less than a quarter of its time ago is
+   * taken as still ours, so a busy session's batches do not each cost a call.
+   */
+  private async claim(sessionId: string): Promise<'taken' | 'renewed' | 'elsewhere'> {
+    const now = Date.now();
+    if (now - (this.claimedAt.get(sessionId) ?? -Infinity) < LEASE_MS / 4) return 'renewed';
+    const lease = await this.leases.claim(sessionId);
+    if (lease === 'elsewhere') this.claimedAt.delete(sessionId);
+    else this.claimedAt.set(sessionId, now);
+    return lease;
+  }
+
   private async unfollowIdle(): Promise<void> {
     const now = Date.now();
     for (const [sessionId, at] of this.lastActivity) {
@@ -194,20 +226,37 @@ export class EventPump {
     }
   }
 
+  /** Renders a batch, or queues it behind the session's batch being rendered. */
   private dispatch(sessionId: string, events: StoredEvent[], from: string): void {
     this.lastActivity.set(sessionId, Date.now());
+    if (this.busy.has(sessionId)) {
+      const waiting = this.queued.get(sessionId);
+      if (waiting) waiting.events.push(...events);
+      else this.queued.set(sessionId, { events, from });
+      return;
+    }
+    this.busy.set(sessionId, this.renderQueue(sessionId, events, from));
+  }
+
+  private async renderQueue(sessionId: string, events: StoredEvent[], from: string): Promise<void> {
+    try {
+      for (let batch: { events: StoredEvent[]; from: string } | undefined = { events, from }; batch;) {
+        await this.renderBatch(sessionId, batch.events, batch.from);
+        batch = this.queued.get(sessionId);
+        this.queued.delete(sessionId);
+      }
+    } finally {
+      this.busy.delete(sessionId);
+    }
+  }
+
+  private async renderBatch(sessionId: string, events: StoredEvent[], from: string): Promise<void> {
     const last = events.at(-1)!.streamId;
-    const work = this.renderIfOurs(sessionId, events, from, last)
-      .then(async (rendered) => {
-        if (!rendered) return;
-        if (this.cursors.has(sessionId)) this.cursors.set(sessionId, last);
+    try {
+      if (await this.renderIfOurs(sessionId, events, from, last))
         await this.events.setCursor(sessionId, this.consumer, last);
-      })
-      .catch((err: unknown) => this.logger.warn({ err, sessionId }, 'saving the render cursor failed'))
-      .finally(() => {
-        this.busy.delete(sessionId);
-        void this.unblock();
-      });
-    this.busy.set(sessionId, work);
+    } catch (err) {
+      this.logger.warn({ err, sessionId }, 'saving the render cursor failed');
+    }
   }
 }
