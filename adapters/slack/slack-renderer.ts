@@ -16,6 +16,7 @@ import {
   toolLinesContent,
 } from './card-view.js';
 import { noticeText, turnStatusOf } from '../shared/event-text.js';
+import { joinChunks } from '../shared/join-chunks.js';
 import { StreamWriter } from './render/stream-writer.js';
 import { SlackJobCards } from './job-cards.js';
 import { loadSessionView, type SessionView } from './session-view.js';
@@ -67,7 +68,7 @@ export class SlackRenderer {
       await this.options.unfollow(sessionId);
       return;
     }
-    for (const { event } of events) await this.apply(sessionId, view, event);
+    for (const event of joinChunks(events)) await this.apply(sessionId, view, event);
   }
 
   /** Delivers whatever is still coalescing (shutdown). */
