@@ -1,5 +1,6 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import slackifyMarkdown from 'slackify-markdown';
+import { plainTextMrkdwn } from './plain-text-mrkdwn.js';
 import { cutOutsideTokens, protectTokens } from './slack-tokens.js';
 
 /**
@@ -148,6 +149,11 @@ function trimNewlines(text: string): string {
  */
 export function toMrkdwn(markdown: string): string {
   if (markdown.trim() === '') return '';
+  return plainTextMrkdwn(markdown) ?? convertMarkdown(markdown);
+}
+
+/** {@link toMrkdwn} by the converter alone, without the plain-text shortcut (which must equal it). */
+export function convertMarkdown(markdown: string): string {
   const { text, restore } = protectTokens(markdown);
   return trimNewlines(restore(slackifyMarkdown(text)));
 }
