@@ -49,6 +49,8 @@ export class EventPump {
   private wake: (() => void) | undefined;
   private readonly leases: RenderLeases;
   private stopped = false;
+  /** A read is out: a session followed now is not in it, and the read must be woken. */
+  private reading = false;
   private loop: Promise<void> | undefined;
 
   constructor(
@@ -120,7 +122,9 @@ export class EventPump {
 
   private async unblock(): Promise<void> {
     this.wake?.();
-    if (this.clientId !== undefined) await this.redis.client('UNBLOCK', this.clientId).catch(() => undefined);
+    // Only a read that is out (blocked) needs waking; the next read includes the session anyway.
+    if (this.clientId !== undefined && this.reading)
+      await this.redis.client('UNBLOCK', this.clientId).catch(() => undefined);
   }
 
   private async run(): Promise<void> {
@@ -135,13 +139,17 @@ export class EventPump {
         continue;
       }
       let batches: Array<[string, StoredEvent[], string]>;
+      if (this.stopped) return;
       try {
+        this.reading = true;
         batches = await this.readMany(ids);
       } catch (err) {
         if (this.stopped) return;
         this.logger.warn({ err }, 'event pump read failed; retrying');
         await new Promise((r) => setTimeout(r, 500));
         continue;
+      } finally {
+        this.reading = false;
       }
       for (const [sessionId, events, from] of batches) this.dispatch(sessionId, events, from);
       if (batches.length > 0) await new Promise((r) => setTimeout(r, GATHER_MS));
