@@ -89,7 +89,10 @@ export class App implements AgentGateway {
     this.subscriber = connectRedis(redisUrl, 'ml-intern-bot:cancel', options.logger);
     this.sessions = new SessionStore(this.redis, this.keys);
     this.history = new HistoryStore(this.redis, this.keys);
-    this.spend = new SpendLedger(this.redis, this.keys);
+    const { perDayUsd, perUserDailyUsd } = config.budget;
+    this.spend = new SpendLedger(this.redis, this.keys, {
+      gather: perDayUsd === undefined && perUserDailyUsd === undefined,
+    });
     this.events = new EventStore(this.redis, this.keys, config.events.maxLen);
     this.toolCalls = new ToolCallStore(this.redis, this.keys);
     this.threads = new ThreadIndex(this.redis, this.keys);
@@ -290,6 +293,7 @@ export class App implements AgentGateway {
     if (this.sandboxes) await closeWithin(this.sandboxes.close());
     await closeWithin(this.mcp.close());
     this.locks?.stop();
+    await closeWithin(this.spend.flush().catch(() => undefined));
     if (!(await closeWithin(this.queue.close())))
       this.options.logger.warn('the queue did not close in time (Redis away?); disconnecting');
     for (const conn of [...this.extraConnections, this.subscriber, this.redis]) conn.disconnect();

@@ -16,17 +16,28 @@ interface LedgerCommands {
   mlibSpendAdd(key: string, userField: string, usd: number, keepS: number): Promise<number>;
 }
 
+/** Without daily caps, how long additions gather in the process before they are written. */
+export const GATHER_MS = 1_000;
+
 /**
  * What was spent today (UTC), in all and per user, so the optional daily caps
  * (`budget.perDayUsd`, `budget.perUserDailyUsd`) are checked before money is spent. One hash per
  * day (`<prefix>:spend:<YYYY-MM-DD>`, fields `total` and `user:<id>`), kept three days.
+ *
+ * With caps, every addition is written at once: another worker's check must see it. Without them
+ * nothing reads the ledger while the process runs, so additions gather for {@link GATHER_MS} and go
+ * as one write per day and user (a busy worker made one per LLM call); `flush` writes what is left
+ * (at close). A crash loses at most that second of the record, never a session's own spend.
  */
 export class SpendLedger {
   private readonly commands: LedgerCommands;
+  private readonly pending = new Map<string, { key: string; field: string; usd: number }>();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: KeySpace,
+    private readonly options: { gather?: boolean } = {},
   ) {
     if (!('mlibSpendAdd' in redis)) redis.defineCommand('mlibSpendAdd', { numberOfKeys: 1, lua: ADD_LUA });
     this.commands = redis as unknown as LedgerCommands;
@@ -34,12 +45,48 @@ export class SpendLedger {
 
   async add(owner: string, usd: number, now = new Date()): Promise<void> {
     if (!(usd > 0)) return;
-    await this.commands.mlibSpendAdd(this.keyOf(now), `user:${owner}`, usd, KEEP_S);
+    const key = this.keyOf(now);
+    const field = `user:${owner}`;
+    if (!this.options.gather) {
+      await this.commands.mlibSpendAdd(key, field, usd, KEEP_S);
+      return;
+    }
+    const id = `${key}\n${field}`;
+    const entry = this.pending.get(id);
+    if (entry) entry.usd += usd;
+    else this.pending.set(id, { key, field, usd });
+    // A failed write keeps its amounts for the next flush (the next addition's, or close's).
+    this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), GATHER_MS).unref();
   }
 
+  /** Writes the gathered additions (one call per day and user). */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const entries = [...this.pending.values()];
+    this.pending.clear();
+    await Promise.all(
+      entries.map(async (e) => {
+        try {
+          await this.commands.mlibSpendAdd(e.key, e.field, e.usd, KEEP_S);
+        } catch (err) {
+          const again = this.pending.get(`${e.key}\n${e.field}`);
+          if (again) again.usd += e.usd;
+          else this.pending.set(`${e.key}\n${e.field}`, { ...e });
+          throw err;
+        }
+      }),
+    );
+  }
+
+  /** Today's spend, including what this process gathered and has not written yet. */
   async today(owner: string, now = new Date()): Promise<{ total: number; user: number }> {
-    const [total, user] = await this.redis.hmget(this.keyOf(now), 'total', `user:${owner}`);
-    return { total: Number(total ?? 0), user: Number(user ?? 0) };
+    const key = this.keyOf(now);
+    const [total, user] = await this.redis.hmget(key, 'total', `user:${owner}`);
+    let localTotal = 0;
+    for (const e of this.pending.values()) if (e.key === key) localTotal += e.usd;
+    const localUser = this.pending.get(`${key}\nuser:${owner}`)?.usd ?? 0;
+    return { total: Number(total ?? 0) + localTotal, user: Number(user ?? 0) + localUser };
   }
 
   private keyOf(now: Date): string {
