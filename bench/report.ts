@@ -84,6 +84,7 @@ export function formatTable(figures: Figures): string {
     { label: '(i) Slack calls per thread', value: i?.slackCallsPerThread, unit: '' },
     { label: '(i) peak RSS, command + workers', value: i?.peakRssMb, unit: 'MB' },
     { label: '(i) worker processes', value: i?.workerProcesses, unit: '' },
+    { label: '(i) turn slots (processes × worker.concurrency)', value: i?.turnSlots, unit: '' },
     { label: '(j) turn CPU, 10-message history, median', value: j?.cpuMs10, unit: 'ms' },
     { label: '(j) turn CPU, 10,000-message history, median', value: j?.cpuMs10000, unit: 'ms' },
     { label: '(j) CPU ratio 10,000/10', value: j?.cpuRatio, unit: '', target: { op: '≤', limit: 1.5 } },

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -44,6 +44,8 @@ export interface SlackBurstResult extends Record<string, number> {
   slackCallsPerThread: number;
   peakRssMb: number;
   workerProcesses: number;
+  /** Worker processes × `worker.concurrency`: turns that can run at once. */
+  turnSlots: number;
 }
 
 /**
@@ -69,10 +71,15 @@ export async function measureSlackBurst(
   const dir = mkdtempSync(join(tmpdir(), 'mlib-bench-burst-'));
   cleanup.push('work dir (i)', () => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
   const config = join(dir, 'config.json');
+  const turnsPerProcess = Math.ceil(options.mentions / availableParallelism());
   writeFileSync(
     config,
     JSON.stringify({
       redis: { prefix },
+      // Turn slots for the whole burst (processes × concurrency ≥ mentions): the 1 s ideal means
+      // every thread's turn waits on the model at once. With the default 50 a process, 200 threads
+      // on 2 processes ran in two waves and could not come in under 2 s whatever the gateway did.
+      worker: { concurrency: turnsPerProcess },
       skills: [],
       mcpServers: {},
       code: { workspaceRoot: join(dir, 'workspaces') },
@@ -162,6 +169,7 @@ export async function measureSlackBurst(
     slackCallsPerThread: round(slackCalls / options.mentions, 1),
     peakRssMb: round(peakRss / MB, 1),
     workerProcesses: workers,
+    turnSlots: workers * turnsPerProcess,
   };
 }
 

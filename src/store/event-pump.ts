@@ -191,12 +191,7 @@ export class EventPump {
    * skipped (the local cursor moves on). On taking a lease over, rendering restarts from the shared
    * cursor, so events the previous holder never rendered are not lost.
    */
-  private async renderIfOurs(
-    sessionId: string,
-    events: StoredEvent[],
-    from: string,
-    last: string,
-  ): Promise<boolean> {
+  private async renderIfOurs(sessionId: string, events: StoredEvent[], from: string): Promise<boolean> {
     const lease = await this.claim(sessionId);
     if (lease === 'elsewhere') return false; // the local cursor has moved past them already
     if (lease === 'taken') {
@@ -261,7 +256,7 @@ export class EventPump {
   private async renderBatch(sessionId: string, events: StoredEvent[], from: string): Promise<void> {
     const last = events.at(-1)!.streamId;
     try {
-      if (await this.renderIfOurs(sessionId, events, from, last))
+      if (await this.renderIfOurs(sessionId, events, from))
         await this.events.setCursor(sessionId, this.consumer, last);
     } catch (err) {
       this.logger.warn({ err, sessionId }, 'saving the render cursor failed');
