@@ -145,6 +145,8 @@ export class FakeWorkspace {
   readonly users = new Map<string, FakeUser>();
   readonly responses: FakeResponse[] = [];
   private readonly byKey = new Map<string, FakeMessage>();
+  /** Each thread's parent and replies, so reading a thread does not scan the whole workspace. */
+  private readonly byThread = new Map<string, FakeMessage[]>();
 
   constructor(readonly identity: SlackIdentity) {}
 
@@ -167,6 +169,10 @@ export class FakeWorkspace {
     }
     this.messages.push(message);
     this.byKey.set(`${message.channel}/${message.ts}`, message);
+    const threadKey = `${message.channel}/${message.threadTs ?? message.ts}`;
+    const thread = this.byThread.get(threadKey);
+    if (thread) thread.push(message);
+    else this.byThread.set(threadKey, [message]);
     // Slack clears an assistant thread's status when the app replies in it (a stream included).
     const { channel, threadTs } = message;
     if (message.botId !== undefined && threadTs !== undefined && this.statusOf(channel, threadTs) !== '')
@@ -207,8 +213,8 @@ export class FakeWorkspace {
 
   /** The parent and its replies, oldest first, without deleted messages. */
   thread(channel: string, threadTs: string): FakeMessage[] {
-    return this.messages
-      .filter((m) => m.channel === channel && !m.deleted && (m.ts === threadTs || m.threadTs === threadTs))
+    return (this.byThread.get(`${channel}/${threadTs}`) ?? [])
+      .filter((m) => !m.deleted)
       .sort((a, b) => compareTs(a.ts, b.ts));
   }
 
