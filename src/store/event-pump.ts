@@ -169,12 +169,13 @@ export class EventPump {
       ...cursors,
     );
     if (!reply) return [];
-    const byKey = new Map(keys.map((k, i) => [k, ids[i]!]));
+    const indexOf = new Map(keys.map((k, i) => [k, i]));
     const out: Array<[string, StoredEvent[], string]> = [];
     for (const [key, entries] of reply) {
-      const sessionId = byKey.get(key);
-      if (!sessionId || entries.length === 0) continue;
-      const from = cursors[ids.indexOf(sessionId)]!;
+      const index = indexOf.get(key);
+      if (index === undefined || entries.length === 0) continue;
+      const sessionId = ids[index]!;
+      const from = cursors[index]!;
       // The cursor moved while the read was out (a lease taken over from the shared cursor, an
       // unfollow): these entries are read again from there, or not at all.
       if (this.cursors.get(sessionId) !== from) continue;
