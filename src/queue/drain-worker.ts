@@ -176,6 +176,8 @@ export class DrainWorker {
             [UNLOCK_IF_EMPTY, keys.session(sessionId).lock, mailbox],
           ).then((results) => {
             unlocked = results[2] === 1;
+            // At once, before a renewal answered in the same read can take the deleted lock for lost.
+            if (unlocked) lock.forget();
           }));
         const outcome = await handler.handle(parsed.envelope, { stop, fence: lock.fence, session, finish });
         if (outcome === 'yielded') break;
@@ -186,8 +188,7 @@ export class DrainWorker {
       if (!(err instanceof LockLostError)) throw err;
     } finally {
       stop.clear();
-      if (unlocked) lock.forget();
-      else
+      if (!unlocked)
         await lock.release().catch((err: unknown) => logger.warn({ err, sessionId }, 'lock release failed'));
     }
     if (lock.lost.aborted) {

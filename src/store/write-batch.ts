@@ -46,7 +46,14 @@ export function batched(fence: Fence, writes: readonly Write[], send: SendWrites
 }
 
 function flush(batch: PendingBatch, send: SendWrites): void {
-  send(batch.writes).then(
+  let sent: Promise<unknown[]>;
+  try {
+    sent = send(batch.writes);
+  } catch (err) {
+    // Thrown while building the call: its writers hear of it, not the process (this is a tick callback).
+    sent = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+  sent.then(
     (replies) => {
       for (const w of batch.waiters) w.resolve(replies.slice(w.start, w.end));
     },
