@@ -4,11 +4,12 @@ import type { KeySpace } from '../store/keys.js';
 import type { Fence } from '../store/fenced-writes.js';
 
 /**
- * Takes the lock KEYS[1] with token ARGV[1] for ARGV[2] ms if it is free; then also answers what
- * the holder reads first, saving it a round trip: the head of the mailbox KEYS[2] and the session
- * hash KEYS[3].
+ * Takes the lock KEYS[1] with token ARGV[1] for ARGV[2] ms if it is free (or already ours: a call
+ * resent after a dropped connection); then also answers what the holder reads first, saving it a
+ * round trip: the head of the mailbox KEYS[2] and the session hash KEYS[3].
  */
-const ACQUIRE_LUA = `if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then
+const ACQUIRE_LUA = `local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] or (not holder and redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX')) then
   return { 1, redis.call('LINDEX', KEYS[2], 0), redis.call('HGETALL', KEYS[3]) }
 end
 return { 0 }`;

@@ -35,4 +35,19 @@ describe('session locks', () => {
     await second?.release();
     expect(await redis.exists(key)).toBe(0);
   });
+
+  it('take the lock with the mailbox head and the session hash; a resent take is still taken, another is not', async () => {
+    const k = keys.session('s');
+    await redis.rpush(k.mailbox, 'op1', 'op2');
+    await redis.hset(k.session, { id: 's', status: 'idle' });
+    const held = await locks.acquire('s', 0);
+    expect(held).toMatchObject({ mailboxHead: 'op1', session: { id: 's', status: 'idle' } });
+    // ioredis resends a call whose reply a dropped connection lost: the same token is ours already.
+    type Acquire = (...args: Array<string | number>) => Promise<unknown[]>;
+    const acquire = (redis as unknown as { mlibLockAcquire: Acquire }).mlibLockAcquire.bind(redis);
+    expect((await acquire(k.lock, k.mailbox, k.session, held!.fence.token, 300))[0]).toBe(1);
+    expect(await acquire(k.lock, k.mailbox, k.session, 'another-worker', 300)).toEqual([0]);
+    expect(await locks.acquire('s', 0)).toBeUndefined();
+    await held?.release();
+  });
 });
