@@ -11,7 +11,8 @@ import { answered, closeOpenStream, completeOperation, idle, startFresh, undo } 
 import { abandonCalls } from './tool-batch.js';
 import { askerMention, cancelJob, jobFinishedNote } from './job-operations.js';
 import type { ChatMessage } from '../core/messages.js';
-import { runTurn, type Turn, type TurnOutcome } from './turn-loop.js';
+import { runTurn } from './turn-loop.js';
+import { newTurn, type TurnOutcome } from './turn.js';
 
 /** The operations that read the session's history. */
 const HISTORY_OPS: ReadonlySet<string> = new Set([
@@ -210,11 +211,11 @@ export class AgentRuntime implements OperationHandler {
           await idle(deps, sessionId);
           return 'done';
         }
-        return runTurn(deps, await this.newTurn(deps, session, history, cancel, stop, decisions));
+        return runTurn(deps, await newTurn(deps, session, history, { cancel, stop }, decisions));
       }
       case 'compact': {
         const history = await loadHistory();
-        const turn = await this.newTurn(deps, session, history, cancel, stop, new Map());
+        const turn = await newTurn(deps, session, history, { cancel, stop }, new Map());
         if ((await compactHistory(deps, turn)) === 'ended') return 'ended';
         await idle(deps, sessionId);
         return 'done';
@@ -272,40 +273,9 @@ export class AgentRuntime implements OperationHandler {
       await idle(deps, sessionId);
       return 'done';
     }
-    const turn = await this.newTurn(deps, session, history, cancel, stop, new Map());
+    const turn = await newTurn(deps, session, history, { cancel, stop }, new Map());
     if (input.mention) turn.mention = input.mention;
     if (spend) turn.spend = spend;
     return runTurn(deps, turn);
   }
-
-  private async newTurn(
-    deps: AgentDeps,
-    session: SessionRecord,
-    history: Turn['history'],
-    cancel: AbortSignal,
-    stop: AbortSignal,
-    decisions: Turn['decisions'],
-  ): Promise<Turn> {
-    return {
-      session,
-      history,
-      model: await deps.resolveModel(session.model),
-      system: await systemPromptOf(deps),
-      cancel,
-      stop,
-      decisions,
-      usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
-      costUsd: 0,
-      costUnknown: false,
-    };
-  }
-}
-
-/** The configured prompt plus what is added per turn; a failing extra never fails the turn. */
-async function systemPromptOf(deps: AgentDeps): Promise<string> {
-  const extras = await deps.systemPromptExtras?.().catch((err: unknown) => {
-    deps.logger.warn({ err }, 'system prompt extras failed; the turn runs without them');
-    return '';
-  });
-  return extras ? `${deps.systemPrompt}\n\n${extras}` : deps.systemPrompt;
 }

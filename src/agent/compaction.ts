@@ -1,7 +1,7 @@
 import type { ChatMessage } from '../core/messages.js';
 import { emitEvent, type AgentDeps } from './agent-deps.js';
 import { estimateTokens } from './history-queries.js';
-import { haltSignal, type Turn } from './turn-loop.js';
+import { haltSignal, type Turn } from './turn.js';
 
 const SUMMARY_PROMPT =
   'You summarise the middle of a working session between a user and an autonomous ML engineer agent, ' +

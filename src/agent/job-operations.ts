@@ -1,7 +1,7 @@
 import type { Operation } from '../core/operations.js';
 import type { SessionRecord } from '../store/session-store.js';
 import { emitEvent, type AgentDeps } from './agent-deps.js';
-import type { TurnOutcome } from './turn-loop.js';
+import type { TurnOutcome } from './turn.js';
 
 type JobFinished = Extract<Operation, { type: 'job_finished' }>;
 type CancelJob = Extract<Operation, { type: 'cancel_job' }>;

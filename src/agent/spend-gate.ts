@@ -1,6 +1,6 @@
 import type { PendingCall } from '../store/tool-call-store.js';
 import { emitEvent, type AgentDeps } from './agent-deps.js';
-import type { Turn } from './turn-loop.js';
+import type { Turn } from './turn.js';
 
 /**
  * Spending pauses: once a thread's total passes `budget.warnAtUsd`, and again at each doubling after

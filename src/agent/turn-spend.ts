@@ -2,7 +2,7 @@ import type { Usage } from '../core/events.js';
 import type { SubAgentModel } from '../core/tool-spec.js';
 import { capRefusal } from '../store/spend-ledger.js';
 import type { AgentDeps } from './agent-deps.js';
-import type { Turn } from './turn-loop.js';
+import type { Turn } from './turn.js';
 
 /** What a turn spends outside its own model calls (sub-agents) and the daily caps it checks. */
 
