@@ -89,10 +89,7 @@ export class App implements AgentGateway {
     this.subscriber = connectRedis(redisUrl, 'ml-intern-bot:cancel', options.logger);
     this.sessions = new SessionStore(this.redis, this.keys);
     this.history = new HistoryStore(this.redis, this.keys);
-    const { perDayUsd, perUserDailyUsd } = config.budget;
-    this.spend = new SpendLedger(this.redis, this.keys, {
-      gather: perDayUsd === undefined && perUserDailyUsd === undefined,
-    });
+    this.spend = new SpendLedger(this.redis, this.keys, config.budget);
     this.events = new EventStore(this.redis, this.keys, config.events.maxLen);
     this.toolCalls = new ToolCallStore(this.redis, this.keys);
     this.threads = new ThreadIndex(this.redis, this.keys);

@@ -33,12 +33,15 @@ export class SpendLedger {
   private readonly commands: LedgerCommands;
   private readonly pending = new Map<string, { key: string; field: string; usd: number }>();
   private timer: NodeJS.Timeout | undefined;
+  /** No cap is configured: nothing reads the ledger while the process runs (see above). */
+  private readonly gather: boolean;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: KeySpace,
-    private readonly options: { gather?: boolean } = {},
+    caps: DailyCaps = {},
   ) {
+    this.gather = caps.perDayUsd === undefined && caps.perUserDailyUsd === undefined;
     if (!('mlibSpendAdd' in redis)) redis.defineCommand('mlibSpendAdd', { numberOfKeys: 1, lua: ADD_LUA });
     this.commands = redis as unknown as LedgerCommands;
   }
@@ -47,7 +50,7 @@ export class SpendLedger {
     if (!(usd > 0)) return;
     const key = this.keyOf(now);
     const field = `user:${owner}`;
-    if (!this.options.gather) {
+    if (!this.gather) {
       await this.commands.mlibSpendAdd(key, field, usd, KEEP_S);
       return;
     }
@@ -94,9 +97,15 @@ export class SpendLedger {
   }
 }
 
+/** The optional daily caps of config `budget`. */
+export interface DailyCaps {
+  perDayUsd?: number | undefined;
+  perUserDailyUsd?: number | undefined;
+}
+
 /** The caps of the config, checked against today's spend plus what a call would add. */
 export function capRefusal(
-  caps: { perDayUsd?: number | undefined; perUserDailyUsd?: number | undefined },
+  caps: DailyCaps,
   today: { total: number; user: number },
   addingUsd: number,
 ): string | undefined {

@@ -22,7 +22,7 @@ afterEach(async () => {
 
 describe('the daily spend ledger', () => {
   it('with caps, writes every addition at once, so every worker’s check sees it', async () => {
-    const ledger = new SpendLedger(redis, keys);
+    const ledger = new SpendLedger(redis, keys, { perDayUsd: 10 });
     await ledger.add('U1', 0.5, day);
     await ledger.add('U2', 0.25, day);
     expect(await redis.hgetall(dayKey())).toEqual({ total: '0.75', 'user:U1': '0.5', 'user:U2': '0.25' });
@@ -30,7 +30,7 @@ describe('the daily spend ledger', () => {
   });
 
   it('without caps, gathers additions and writes them once per day and user', async () => {
-    const ledger = new SpendLedger(redis, keys, { gather: true });
+    const ledger = new SpendLedger(redis, keys);
     for (let i = 0; i < 100; i++) await ledger.add('U1', 0.01, day);
     await ledger.add('U2', 1, day);
     // Nothing written yet, and what this process gathered still counts.
@@ -47,7 +47,7 @@ describe('the daily spend ledger', () => {
   });
 
   it('without caps, writes on its own within a second', async () => {
-    const ledger = new SpendLedger(redis, keys, { gather: true });
+    const ledger = new SpendLedger(redis, keys);
     await ledger.add('U1', 0.3, day);
     await expect.poll(() => redis.hget(dayKey(), 'user:U1'), { timeout: 5_000 }).toBe('0.3');
   });
