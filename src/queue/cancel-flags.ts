@@ -59,9 +59,7 @@ export class CancelFlags {
     set.add(entry);
     // Read after the watcher is registered, so an interrupt in between is seen one way or the other.
     const key = this.keys.session(sessionId).cancel;
-    const existing = this.writes.fence
-      ? ((await this.writes.exec([['get', key]]))[0] as string | null)
-      : await this.redis.get(key);
+    const existing = (await this.writes.read('get', key)) as string | null;
     if (existing !== null && Number(existing) >= opAt) controller.abort();
     return {
       signal: controller.signal,

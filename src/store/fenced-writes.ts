@@ -42,7 +42,7 @@ export const APPLIED_TTL_MS = 24 * 60 * 60 * 1000;
  * Lua: marks write id ARGV[1] as applied in the list KEYS[1]; true when it already was (a resend).
  * Shared by the scripts below.
  */
-export const APPLIED_LUA = `
+const APPLIED_LUA = `
 local function already_applied(key, id)
   if redis.call('LPOS', key, id) then return true end
   redis.call('LPUSH', key, id)
@@ -178,6 +178,15 @@ export class FencedWrites {
       else argv.push(args.length, command, index, ...args);
     }
     return this.commands.mlibFenced(keys.length, ...keys, ...argv);
+  }
+
+  /**
+   * One read (`get`, `hget`, `hmget`, …): under a fence it joins the run's script of this tick
+   * (see `batched`), so it costs no command of its own; otherwise it is a plain command.
+   */
+  async read(command: string, key: string, ...args: Array<string | number>): Promise<unknown> {
+    if (this.fence && sameSlot(key, this.fence.key)) return (await this.exec([[command, key, ...args]]))[0];
+    return this.redis.call(command, key, ...args);
   }
 
   /**

@@ -113,10 +113,9 @@ export class SessionStore {
   /** What the session has spent and where it next pauses: one HMGET, for checks made every step. */
   async spendOf(id: string): Promise<SessionSpend> {
     const key = this.keys.session(id).session;
-    // Under a fence the read joins the run's other writes of this tick in one script.
-    const [cost, pause] = this.writes.fence
-      ? ((await this.writes.exec([['hmget', key, 'costUsd', 'spendPauseAtUsd']]))[0] as Array<string | null>)
-      : await this.redis.hmget(key, 'costUsd', 'spendPauseAtUsd');
+    const [cost, pause] = (await this.writes.read('hmget', key, 'costUsd', 'spendPauseAtUsd')) as Array<
+      string | null
+    >;
     const pauseAt = pause === null ? undefined : Number(pause);
     return {
       costUsd: Number(cost ?? 0) || 0,

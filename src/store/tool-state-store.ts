@@ -13,10 +13,7 @@ export function redisToolState(
   const key = keys.session(sessionId).toolState;
   return {
     async get(field) {
-      // Under a fence the read joins the run's writes of this tick in one script.
-      const raw = writes.fence
-        ? ((await writes.exec([['hget', key, field]]))[0] as string | null)
-        : await redis.hget(key, field);
+      const raw = (await writes.read('hget', key, field)) as string | null;
       return raw === null ? undefined : (JSON.parse(raw) as unknown);
     },
     async set(field, value) {
