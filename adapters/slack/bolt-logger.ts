@@ -12,6 +12,9 @@ export function boltLogger(logger: Logger): SlackLogger {
   const child = logger.child({ component: 'slack-sdk' });
   let level: LogLevel = LogLevel.INFO;
   const write = (to: Level, parts: unknown[]) => {
+    // The Web API client logs every call at debug with its arguments: formatting those for a level
+    // that is off was a measurable share of the gateway's CPU in a burst.
+    if (!child.isLevelEnabled(to)) return;
     const err = parts.find((p): p is Error => p instanceof Error);
     const text = parts
       .filter((p) => p !== err)

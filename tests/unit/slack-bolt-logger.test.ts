@@ -19,4 +19,15 @@ describe('Bolt logs through our logger', () => {
     boltLogger(log.logger).warn('http request failed', 'ECONNRESET', { attempt: 2 });
     expect(log.lines.at(-1)?.msg).toBe('http request failed ECONNRESET {"attempt":2}');
   });
+
+  it('does not format the arguments of a level that is off (the client logs each call at debug)', () => {
+    const log = capturedLogger('warn');
+    let formatted = 0;
+    const args = { toJSON: () => ((formatted += 1), { method: 'chat.postMessage' }) };
+    const logger = boltLogger(log.logger);
+    logger.debug('http request', args);
+    logger.warn('http request failed', args);
+    expect(formatted).toBe(1);
+    expect(log.lines.map((l) => l.msg)).toEqual(['http request failed {"method":"chat.postMessage"}']);
+  });
 });
