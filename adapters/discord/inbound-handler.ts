@@ -56,8 +56,11 @@ export async function handleDiscordMessage(ctx: DiscordContext, message: Message
     return;
   }
   const sessionId = existing ?? (await startSession(ctx, message, text, isDm || inThread ? here : undefined));
-  await ctx.follow(sessionId);
-  await ctx.gateway.submit(sessionId, { type: 'user_input', text }, message.author.id);
+  // Together: following from the stored cursor (or the start) sees the operation's events either way.
+  await Promise.all([
+    ctx.follow(sessionId),
+    ctx.gateway.submit(sessionId, { type: 'user_input', text }, message.author.id),
+  ]);
 }
 
 /** A session in `where`, or in a new public thread started from the message. */

@@ -84,9 +84,15 @@ export async function handleInbound(ctx: SlackContext, rawEvent: unknown): Promi
     return;
   }
   const sessionId = existing ?? (await startSession(ctx, message, ref));
-  await acknowledge(ctx, message);
-  await ctx.follow(sessionId);
-  await ctx.gateway.submit(sessionId, { type: 'user_input', text }, message.user);
+  // The turn is queued without waiting on Slack for the eyes and the status: under a burst those
+  // round trips were most of the time from a mention to its turn starting. Following from the
+  // stored cursor (or the start) sees the operation's events whichever finishes first.
+  const acknowledged = acknowledge(ctx, message);
+  await Promise.all([
+    ctx.follow(sessionId),
+    ctx.gateway.submit(sessionId, { type: 'user_input', text }, message.user),
+  ]);
+  await acknowledged;
 }
 
 /** The thread's session, unless it has ended (a new mention then starts a fresh one). */
@@ -97,9 +103,13 @@ async function startSession(ctx: SlackContext, message: InboundMessage, ref: Thr
     channel: message.channel,
     thread: message.threadTs,
   });
-  // The team is needed later to stream answers to this user (Slack asks for it outside DMs).
-  if (message.team) await ctx.gateway.adapterState(PLATFORM).set(created, { team: message.team });
-  return claimThread(ctx.gateway, ref, created);
+  // The team is needed later to stream answers to this user (Slack asks for it outside DMs). Both
+  // writes go out together: one round trip.
+  const [, holder] = await Promise.all([
+    message.team ? ctx.gateway.adapterState(PLATFORM).set(created, { team: message.team }) : undefined,
+    claimThread(ctx.gateway, ref, created),
+  ]);
+  return holder;
 }
 
 async function messageText(ctx: SlackContext, message: InboundMessage): Promise<string> {

@@ -132,8 +132,8 @@ export class App implements AgentGateway {
   async startSession(request: NewSessionRequest): Promise<string> {
     const id = randomUUID();
     const init: NewSession = { ...request, id, model: request.model ?? this.options.config.model };
-    await this.sessions.create(init);
-    await this.events.emit(id, { type: 'ready' });
+    // One round trip: both go out on the one connection, which Redis serves in order.
+    await Promise.all([this.sessions.create(init), this.events.emit(id, { type: 'ready' })]);
     return id;
   }
 

@@ -90,10 +90,13 @@ export class EventPump {
   /** Follows a session from its stored cursor (or from `from`, for a new session: usually its start). */
   async follow(sessionId: string, from = '0'): Promise<void> {
     if (this.cursors.has(sessionId)) return;
-    const stored = await this.redis.hget(this.keys.session(sessionId).cursors, this.consumer);
+    const [stored] = await Promise.all([
+      this.redis.hget(this.keys.session(sessionId).cursors, this.consumer),
+      this.redis.sadd(this.setKey, sessionId),
+    ]);
+    if (this.cursors.has(sessionId)) return; // followed meanwhile (a second message, a click)
     this.cursors.set(sessionId, stored ?? from);
     this.lastActivity.set(sessionId, Date.now());
-    await this.redis.sadd(this.setKey, sessionId);
     await this.unblock();
   }
 
