@@ -19,7 +19,7 @@ import {
 } from '../store/fenced-writes.js';
 
 /** Turns one BullMQ fetch loop serves before another is added, and the most loops a process runs. */
-const TURNS_PER_FETCHER = 100;
+const TURNS_PER_FETCHER = 50;
 const MAX_FETCHERS = 8;
 /** How long after the grace period a worker's close may take before it is forced. */
 const FORCE_CLOSE_MARGIN_MS = 5_000;
