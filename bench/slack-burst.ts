@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startFakeAnthropic } from '../tests/fakes/fake-anthropic.js';
 import { Worker } from 'node:worker_threads';
 import { BURST_SENDER_SOURCE, type BurstSent } from './burst-sender.js';
+import { BurstTimeline } from './burst-timeline.js';
 import {
   appMention,
   eventCallback,
@@ -128,6 +129,11 @@ export async function measureSlackBurst(
       text: `<@${DEFAULT_IDENTITY.botUserId}> burst ${i}`,
     }),
   );
+  // Slack holds each message before it tells the app, so the bot's reaction finds it.
+  for (const m of mentions) slack.workspace.recordUserEvent(eventCallback(m));
+  const timeline = BurstTimeline.enabled()
+    ? new BurstTimeline({ command: child.pid!, all: rss.pids() })
+    : undefined;
   const callsBefore = slack.calls.length;
   const answered = new Map<string, number>();
   const sender = new Worker(BURST_SENDER_SOURCE, {
@@ -157,6 +163,15 @@ export async function measureSlackBurst(
   for (const call of slack.calls.slice(callsBefore))
     byMethod.set(call.method, (byMethod.get(call.method) ?? 0) + 1);
   progress(`(i) Slack calls: ${[...byMethod].map(([m, n]) => `${m} ${n}`).join(', ')}`);
+  await timeline?.print({
+    startedAt,
+    redisUrl,
+    prefix,
+    llmRequests: llm.requests,
+    slackCalls: slack.calls.slice(callsBefore),
+    answeredAt: answered.values(),
+    threadOfText: new Map(mentions.map((m, i) => [`burst ${i}`, m.ts])),
+  });
   return {
     mentions: options.mentions,
     llmDelayS: options.llmDelayMs / 1000,
@@ -184,6 +199,7 @@ async function warmUp(base: string, slack: Awaited<ReturnType<typeof startFakeSl
       channel: 'CWARM',
       text: `<@${DEFAULT_IDENTITY.botUserId}> warm-up ${i}`,
     });
+    slack.workspace.recordUserEvent(eventCallback(mention));
     const res = await signedRequest(`${base}/slack/events`, eventCallback(mention), {
       signingSecret: SIGNING_SECRET,
     });
