@@ -1,17 +1,18 @@
 import type { OperationEnvelope } from '../core/operations.js';
 import type { OperationOutcome } from '../core/events.js';
 import { userMessageOf } from '../core/errors.js';
-import type { SessionRecord, SessionSpend } from '../store/session-store.js';
+import type { SessionRecord } from '../store/session-store.js';
 import type { OperationHandler, OperationRun } from '../queue/drain-worker.js';
 import { emitEvent, fencedDeps, writeLast, type AgentDeps } from './agent-deps.js';
 import { LockLostError, type Fence } from '../store/fenced-writes.js';
 import { compactHistory } from './compaction.js';
-import { danglingToolCalls } from './history-queries.js';
 import { answered, closeOpenStream, completeOperation, idle, startFresh, undo } from './session-steps.js';
-import { abandonCalls } from './tool-batch.js';
 import { askerMention, cancelJob, jobFinishedNote } from './job-operations.js';
 import type { ChatMessage } from '../core/messages.js';
+import type { Todo } from '../core/events.js';
+import { openTodos } from '../tools/plan-tool.js';
 import { runTurn } from './turn-loop.js';
+import { turnOnMessage } from './turn-on-message.js';
 import { newTurn, type TurnOutcome } from './turn.js';
 
 /** The operations that read the session's history. */
@@ -22,6 +23,9 @@ const HISTORY_OPS: ReadonlySet<string> = new Set([
   'compact',
   'undo',
 ]);
+
+/** The operations that add a message and run a turn on it. */
+const MESSAGE_OPS: ReadonlySet<string> = new Set(['user_input', 'job_finished']);
 
 /** A worker gives up on an operation that crashed this many workers (a poison operation). */
 const MAX_OPERATION_ATTEMPTS = 3;
@@ -100,6 +104,9 @@ export class AgentRuntime implements OperationHandler {
     // The history too: these reads and the run's first writes go to Redis as one script.
     const history = HISTORY_OPS.has(op.type) ? deps.history.load(sessionId) : undefined;
     history?.catch(() => undefined); // awaited by the operation, or failing with the writes
+    // And the plan, for a turn on a message: see `Turn.todos`.
+    const todos = MESSAGE_OPS.has(op.type) ? openTodos(deps.toolState(sessionId)) : undefined;
+    todos?.catch(() => undefined);
     const [watch] = await Promise.all([
       watching,
       deps.sessions.update(sessionId, {
@@ -117,7 +124,10 @@ export class AgentRuntime implements OperationHandler {
     const started = performance.now();
     let outcome: OperationOutcome | 'yielded';
     try {
-      outcome = await this.dispatch(deps, envelope, session, resuming, watch.signal, stop, history);
+      outcome = await this.dispatch(deps, envelope, session, resuming, watch.signal, stop, {
+        history,
+        todos,
+      });
     } catch (err) {
       if (stop.aborted) return 'yielded';
       deps.logger.error({ err, sessionId, op: op.type }, 'operation failed');
@@ -163,21 +173,23 @@ export class AgentRuntime implements OperationHandler {
     resuming: boolean,
     cancel: AbortSignal,
     stop: AbortSignal,
-    loading: Promise<ChatMessage[]> | undefined,
+    read: { history?: Promise<ChatMessage[]> | undefined; todos?: Promise<Todo[]> | undefined },
   ): Promise<TurnOutcome | 'error'> {
     const { sessionId, op } = envelope;
-    const loadHistory = () => loading ?? deps.history.load(sessionId);
+    const loadHistory = () => read.history ?? deps.history.load(sessionId);
     switch (op.type) {
       case 'user_input':
-        return this.turnOnMessage(deps, envelope, session, await loadHistory(), resuming, cancel, stop, {
+        return turnOnMessage(deps, envelope, session, await loadHistory(), resuming, cancel, stop, {
           content: op.text,
           abandonWhy: 'the user sent a new message instead of deciding.',
+          todos: read.todos,
         });
       case 'job_finished':
-        return this.turnOnMessage(deps, envelope, session, await loadHistory(), resuming, cancel, stop, {
+        return turnOnMessage(deps, envelope, session, await loadHistory(), resuming, cancel, stop, {
           content: jobFinishedNote(op),
           synthetic: 'note',
           abandonWhy: 'a job ended and the turn went on without a decision.',
+          todos: read.todos,
           ...(askerMention(session) ? { mention: askerMention(session) } : {}),
         });
       case 'cancel_job':
@@ -231,51 +243,5 @@ export class AgentRuntime implements OperationHandler {
       case 'interrupt':
         return 'done'; // never queued: interrupts go through the cancel flag
     }
-  }
-
-  /**
-   * Adds a message (the user's, or the note of an ended job) and runs a turn on it. A resumed run
-   * looks for its message first: the run before it may have stopped before adding it, or after
-   * answering it.
-   */
-  private async turnOnMessage(
-    deps: AgentDeps,
-    envelope: OperationEnvelope,
-    session: SessionRecord,
-    history: ChatMessage[],
-    resuming: boolean,
-    cancel: AbortSignal,
-    stop: AbortSignal,
-    input: { content: string; synthetic?: 'note'; abandonWhy: string; mention?: string },
-  ): Promise<TurnOutcome> {
-    const { sessionId } = envelope;
-    const added = resuming && history.some((m) => m.role === 'user' && m.opId === envelope.id);
-    let spend: Promise<SessionSpend> | undefined;
-    if (!added) {
-      // Calls still waiting for a decision are closed: every tool call always gets a result.
-      const dangling = danglingToolCalls(history);
-      if (dangling.length > 0) {
-        history.push(...(await abandonCalls(deps, sessionId, dangling, input.abandonWhy)));
-      }
-      const message: ChatMessage = {
-        role: 'user',
-        content: input.content,
-        opId: envelope.id,
-        ...(input.synthetic ? { synthetic: input.synthetic } : {}),
-      };
-      // The turn's first spending check reads in the same script as the message's append.
-      spend = deps.sessions.spendOf(sessionId);
-      spend.catch(() => undefined); // awaited by that check; the append reports a failure first
-      await deps.history.append(sessionId, message);
-      history.push(message);
-    } else if (answered(history)) {
-      // The run before this one finished the turn and stopped just before saying so.
-      await idle(deps, sessionId);
-      return 'done';
-    }
-    const turn = await newTurn(deps, session, history, { cancel, stop }, new Map());
-    if (input.mention) turn.mention = input.mention;
-    if (spend) turn.spend = spend;
-    return runTurn(deps, turn);
   }
 }

@@ -3,10 +3,10 @@ import { ContextWindowExceededError, InterruptedError } from '../core/errors.js'
 import type { LlmResponse } from '../core/llm-provider.js';
 import type { ChatMessage } from '../core/messages.js';
 import { openTodos } from '../tools/plan-tool.js';
-import { emitEvent, type AgentDeps } from './agent-deps.js';
+import { emitEvent, writeLast, type AgentDeps } from './agent-deps.js';
 import { compactHistory } from './compaction.js';
 import { addUsage } from './turn-spend.js';
-import { haltSignal, type Turn } from './turn.js';
+import { appended, haltSignal, type Turn } from './turn.js';
 
 /** One model call of a turn: streamed to the thread as it comes, then recorded. */
 
@@ -49,6 +49,7 @@ export async function callModel(deps: AgentDeps, turn: Turn) {
         signal,
       );
     } catch (err) {
+      await appended(turn); // the message's append failing explains more than the call's failure
       for (const result of await Promise.allSettled(chunks)) {
         if (result.status === 'rejected')
           deps.logger.warn({ err: result.reason, sessionId }, 'chunk emit failed');
@@ -63,6 +64,7 @@ export async function callModel(deps: AgentDeps, turn: Turn) {
       }
       throw err;
     }
+    await appended(turn); // the answer follows the message it answers
     const openTodos = await recordAnswer(deps, turn, response, streamed, chunks);
     return { ...response, openTodos };
   }
@@ -92,9 +94,10 @@ async function recordAnswer(
     : response.text.length > 0
       ? { type: 'assistant_message', text: `${takeMention(turn)}${response.text}` }
       : undefined;
-  const todos = response.toolCalls.length === 0 ? openTodos(deps.toolState(sessionId)) : Promise.resolve([]);
-  await Promise.all([
-    todos,
+  const final = response.toolCalls.length === 0;
+  const known = final ? await turn.todos : undefined;
+  delete turn.todos; // a tool runs next, or the turn ends
+  const writes = Promise.all([
     ...chunks,
     recordUsage(deps, turn, response.usage),
     end && emitEvent(deps, sessionId, end),
@@ -107,6 +110,17 @@ async function recordAnswer(
         args: call.input,
       }),
     ),
+  ]);
+  if (known?.length === 0) {
+    // The turn ends with this answer (no tool to run, no open todo to nudge about): its record is
+    // among the operation's last writes, which reach Redis in one script (see `writeLast`).
+    await writeLast(deps, writes);
+    turn.history.push(assistant);
+    return [];
+  }
+  const [todos] = await Promise.all([
+    final ? (known ?? openTodos(deps.toolState(sessionId))) : Promise.resolve([]),
+    writes,
   ]);
   turn.history.push(assistant);
   return todos;

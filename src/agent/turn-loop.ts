@@ -43,6 +43,7 @@ export async function runTurn(deps: AgentDeps, turn: Turn): Promise<TurnOutcome>
 
     const dangling = danglingToolCalls(turn.history);
     if (dangling.length > 0) {
+      delete turn.todos; // the tools may change the plan
       const { recorded, waiting } = await settleToolCalls(deps, {
         sessionId,
         calls: dangling,

@@ -1,5 +1,5 @@
 import { anySignal } from 'any-signal';
-import type { OperationOutcome, Usage } from '../core/events.js';
+import type { OperationOutcome, Todo, Usage } from '../core/events.js';
 import type { ChatMessage } from '../core/messages.js';
 import type { ApprovalDecision } from '../core/operations.js';
 import type { SessionRecord, SessionSpend } from '../store/session-store.js';
@@ -23,8 +23,20 @@ export interface Turn {
   costUnknown: boolean;
   /** Put before the turn's first text (`<@U123> `): whom an unasked report is for. */
   mention?: string;
-  /** The spend, read with the message the turn answers: the turn's first spending check uses it. */
+  /** The spend the turn's first spending check uses (then each check reads it afresh). */
   spend?: Promise<SessionSpend>;
+  /**
+   * The append of the message the turn answers, issued without waiting: the model call need not
+   * wait a round trip for it, since the run's later writes reach Redis after it (one connection, in
+   * order). Awaited by {@link appended} before the answer is recorded and when the turn ends.
+   */
+  appending?: Promise<unknown>;
+  /**
+   * The plan's open todos, read with the operation's first writes. Only a tool changes the plan, so
+   * they hold until one runs (they are dropped then): a first answer that calls no tool knows from
+   * them whether the turn ends, and its record goes out with the operation's last writes.
+   */
+  todos?: Promise<Todo[]>;
   /** `cancel` or `stop`, as one signal (see {@link haltSignal}). */
   halt?: AbortSignal;
 }
@@ -36,6 +48,14 @@ export interface Turn {
  */
 export function haltSignal(turn: Turn): AbortSignal {
   return (turn.halt ??= anySignal([turn.cancel, turn.stop]));
+}
+
+/** Waits for the turn's message append (see {@link Turn.appending}), once; throws if it failed. */
+export async function appended(turn: Turn): Promise<void> {
+  const pending = turn.appending;
+  if (pending === undefined) return;
+  delete turn.appending;
+  await pending;
 }
 
 /** How a turn ended (see `OperationOutcome`), or `yielded`: stopped midway for another worker to resume. */
