@@ -72,7 +72,13 @@ export interface DrainWorkerOptions {
  */
 export class DrainWorker {
   private readonly workers: Worker<DrainJobData>[];
-  private readonly stopping = new AbortController();
+  /**
+   * The stop of each drain running here, which a shutdown aborts. Not one process-long signal with a
+   * listener per drain: a thousand drains put a thousand listeners on it (Node warns past ten, and
+   * each removal walks the list).
+   */
+  private readonly running = new Set<AbortController>();
+  private shutdown: Error | undefined;
   /** Drain jobs running in this process, and who waits for them to reach zero. */
   private active = 0;
   private idleWaiters: Array<() => void> = [];
@@ -138,8 +144,11 @@ export class DrainWorker {
       await this.options.queue.wake(sessionId);
       return;
     }
-    // anySignal: Node's AbortSignal.any leaks its listeners on the process-long `stopping` (nodejs/node#54614).
-    const stop = anySignal([lock.lost, this.stopping.signal]);
+    const stopper = new AbortController();
+    if (this.shutdown) stopper.abort(this.shutdown);
+    this.running.add(stopper);
+    // anySignal: Node's AbortSignal.any leaks its listeners (nodejs/node#54614).
+    const stop = anySignal([lock.lost, stopper.signal]);
     const mailbox = keys.session(sessionId).mailbox;
     // Removing a handled operation is fenced like every other write of the run: a run that lost
     // the session must not pop the operation the new holder is working on.
@@ -188,6 +197,7 @@ export class DrainWorker {
       if (!(err instanceof LockLostError)) throw err;
     } finally {
       stop.clear();
+      this.running.delete(stopper);
       if (!unlocked)
         await lock.release().catch((err: unknown) => logger.warn({ err, sessionId }, 'lock release failed'));
     }
@@ -204,7 +214,10 @@ export class DrainWorker {
    */
   async close(graceMs: number): Promise<void> {
     const closing = Promise.all(this.workers.map((w) => w.close()));
-    const timer = setTimeout(() => this.stopping.abort(new Error('worker shutting down')), graceMs);
+    const timer = setTimeout(() => {
+      this.shutdown = new Error('worker shutting down');
+      for (const stopper of this.running) stopper.abort(this.shutdown);
+    }, graceMs);
     // BullMQ's close can wait forever on a blocking connection that reconnected or is still
     // reconnecting (after a Redis restart). Once no turn runs here any more, or past the grace
     // period and a margin for the turns to yield, the workers are closed by force.
