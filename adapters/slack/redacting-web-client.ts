@@ -7,7 +7,7 @@ import webApi, {
 } from '@slack/web-api';
 import type { Metrics } from '../../src/core/metrics.js';
 import { redactDeep } from '../../src/core/redact.js';
-import { keepAliveFetch } from './http/keep-alive-fetch.js';
+import { keepAliveFetch } from '../../src/http/keep-alive-fetch.js';
 
 export interface RedactingWebClientOptions extends WebClientOptions {
   /** The process's redaction function, applied to every string argument of every call. */

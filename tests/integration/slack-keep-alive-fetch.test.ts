@@ -1,85 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import webApi, { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { keepAliveFetch, type Fetch } from '../../adapters/slack/http/keep-alive-fetch.js';
+import { keepAliveFetch } from '../../src/http/keep-alive-fetch.js';
 import { RedactingWebClient } from '../../adapters/slack/redacting-web-client.js';
 import { noopMetrics } from '../../src/core/metrics.js';
-
-/** What the server saw of one request. */
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-  /** Which connection (0, 1, …) carried it. */
-  socket: number;
-}
-
-type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
-
-/** A real node:http server on 127.0.0.1 whose answers each test sets. */
-class TestServer {
-  readonly seen: Seen[] = [];
-  handler: Handler = (_req, res) => res.end('{}');
-  private readonly sockets: Socket[] = [];
-  private readonly server: Server;
-  private port = 0;
-
-  constructor() {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const socket = this.sockets.indexOf(req.socket);
-        this.seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, socket });
-        this.handler(req, res, body);
-      });
-    });
-    this.server.on('connection', (socket) => this.sockets.push(socket));
-  }
-
-  get connections(): number {
-    return this.sockets.length;
-  }
-
-  url(path = '/'): string {
-    return `http://127.0.0.1:${this.port}${path}`;
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-/** A port nothing listens on: one the system just gave out and took back. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** The global fetch, recording what it was given: where the keep-alive fetch hands the rest. */
-function recordingFallback(): { fetch: Fetch; calls: Array<RequestInit | undefined> } {
-  const calls: Array<RequestInit | undefined> = [];
-  return {
-    calls,
-    fetch: (input, init) => {
-      calls.push(init);
-      return globalThis.fetch(input, init);
-    },
-  };
-}
+import { closedPort, recordingFallback, TestServer } from '../helpers/http-test-server.js';
 
 let server: TestServer;
 beforeEach(async () => {
@@ -261,7 +186,7 @@ describe('keepAliveFetch', () => {
     const response = await fetch(server.url('/upload'), { ...post, body: form });
     expect(response.status).toBe(200);
     expect(fallback.calls).toHaveLength(1);
-    expect(fallback.calls[0]?.body).toBe(form);
+    expect(fallback.calls[0]?.init?.body).toBe(form);
     expect(server.seen[0]?.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
     expect(server.seen[0]?.body).toContain('filename="data.bin"');
   });
