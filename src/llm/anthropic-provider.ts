@@ -4,6 +4,8 @@ import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/m
 import { InterruptedError } from '../core/errors.js';
 import { noopMetrics, type Metrics } from '../core/metrics.js';
 import type { LlmProvider, LlmRequest, LlmResponse } from '../core/llm-provider.js';
+import { keepAliveStreamingFetch } from '../http/keep-alive-streaming-fetch.js';
+import type { Fetch } from '../http/keep-alive-transport.js';
 import { buildAnthropicPrompt } from './anthropic-messages.js';
 import { classifyFailure } from './anthropic-failures.js';
 import { ResponseAccumulator } from './anthropic-response.js';
@@ -35,6 +37,8 @@ export interface AnthropicProviderOptions {
   metrics?: Metrics;
   /** The process's redactor; without it, only the API key itself is removed from error messages. */
   redact?: (text: string) => string;
+  /** What the SDK sends with; by default a {@link keepAliveStreamingFetch} of this provider's own. */
+  fetch?: Fetch;
 }
 
 /**
@@ -66,6 +70,9 @@ export class AnthropicProvider implements LlmProvider {
       apiKey: options.apiKey,
       maxRetries: 0,
       timeout: options.timeoutMs,
+      // Node's fetch costs half as much client CPU again per streamed call (≈1.2 vs 0.8 ms, a 40 KB
+      // request), which in a burst of turns delays the requests of the later ones.
+      fetch: options.fetch ?? keepAliveStreamingFetch(),
     };
     if (options.baseURL !== undefined) clientOptions.baseURL = options.baseURL;
     if (options.logger !== undefined) clientOptions.logger = sdkLoggerFor(options.logger, 'anthropic-sdk');

@@ -3,6 +3,8 @@ import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/
 import { InterruptedError } from '../core/errors.js';
 import { noopMetrics, type Metrics } from '../core/metrics.js';
 import type { LlmProvider, LlmRequest, LlmResponse } from '../core/llm-provider.js';
+import { keepAliveStreamingFetch } from '../http/keep-alive-streaming-fetch.js';
+import type { Fetch } from '../http/keep-alive-transport.js';
 import { CallbackError, messageOf, StreamBrokenError } from './call-failure.js';
 import { classifyOpenAiFailure, type ServerContext } from './openai-failures.js';
 import { toOpenAiMessages, toOpenAiTools } from './openai-messages.js';
@@ -35,6 +37,8 @@ export interface OpenAiProviderOptions {
   logger?: ProviderLogger;
   metrics?: Metrics;
   redact?: (text: string) => string;
+  /** What the SDK sends with; by default a {@link keepAliveStreamingFetch} of this provider's own. */
+  fetch?: Fetch;
 }
 
 /**
@@ -71,6 +75,8 @@ export class OpenAiProvider implements LlmProvider {
       apiKey: options.apiKey || NO_KEY,
       maxRetries: 0,
       timeout: options.timeoutMs,
+      // node:http rather than Node's fetch: a third less client CPU per streamed call.
+      fetch: options.fetch ?? keepAliveStreamingFetch(),
       ...(options.logger ? { logger: sdkLoggerFor(options.logger, 'openai-sdk') } : {}),
     });
   }

@@ -49,6 +49,11 @@ export interface FakeReply {
   errorMessage?: string;
   /** Stop writing after this many content_block_delta frames and leave the connection open. */
   hangAfterChunks?: number;
+  /**
+   * Cut the connection after this many content_block_delta frames (the frames before it sent
+   * whole): a stream that breaks mid-body, as a reset proxy or a dropped link breaks it.
+   */
+  dropAfterChunks?: number;
   /** Send an SSE `error` event after this many content_block_delta frames, then end the stream. */
   streamErrorAfterChunks?: number;
   /** The `error.type` of that event (default `overloaded_error`). */
@@ -225,6 +230,11 @@ async function streamReply(
   const delta = async (index: number, body: unknown): Promise<boolean> => {
     if (reply.hangAfterChunks !== undefined && deltas >= reply.hangAfterChunks) return false;
     if (reply.streamErrorAfterChunks !== undefined && deltas >= reply.streamErrorAfterChunks) return false;
+    if (reply.dropAfterChunks !== undefined && deltas >= reply.dropAfterChunks) {
+      stopped = true;
+      res.socket?.destroySoon(); // closed once what was written is sent: no end of the chunked body
+      return false;
+    }
     await frame('content_block_delta', { type: 'content_block_delta', index, delta: body });
     deltas++;
     return true;
@@ -279,7 +289,7 @@ async function streamReply(
     index++;
   }
 
-  if (!ok && reply.hangAfterChunks !== undefined) return; // leave the connection open, silent
+  if (!ok && (reply.hangAfterChunks !== undefined || reply.dropAfterChunks !== undefined)) return; // silent, or cut
   if (!ok) {
     const type = reply.streamErrorType ?? 'overloaded_error';
     await frame('error', { type: 'error', error: { type, message: `fake stream error (${type})` } });
