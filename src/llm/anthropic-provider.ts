@@ -1,12 +1,14 @@
 import Anthropic, { AnthropicError } from '@anthropic-ai/sdk';
 import type { ClientOptions } from '@anthropic-ai/sdk';
-import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages';
+import type { Stream } from '@anthropic-ai/sdk/core/streaming';
+import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { InterruptedError } from '../core/errors.js';
 import { noopMetrics, type Metrics } from '../core/metrics.js';
 import type { LlmProvider, LlmRequest, LlmResponse } from '../core/llm-provider.js';
 import { keepAliveStreamingFetch } from '../http/keep-alive-streaming-fetch.js';
 import type { Fetch } from '../http/keep-alive-transport.js';
 import { buildAnthropicPrompt } from './anthropic-messages.js';
+import { AnthropicWireBody } from './anthropic-wire-body.js';
 import { classifyFailure } from './anthropic-failures.js';
 import { ResponseAccumulator } from './anthropic-response.js';
 import { CallbackError, messageOf, StreamBrokenError } from './call-failure.js';
@@ -48,6 +50,7 @@ export interface AnthropicProviderOptions {
  */
 export class AnthropicProvider implements LlmProvider {
   private readonly client: Anthropic;
+  private readonly wireBody = new AnthropicWireBody();
   private readonly timeoutMs: number;
   private readonly policy: RetryPolicy;
   private readonly redact: (text: string) => string;
@@ -80,29 +83,21 @@ export class AnthropicProvider implements LlmProvider {
   }
 
   complete(request: LlmRequest, onText: (delta: string) => void, signal: AbortSignal): Promise<LlmResponse> {
-    const prompt = buildAnthropicPrompt(request);
-    const params: MessageCreateParamsStreaming = {
-      model: request.model,
-      max_tokens: request.maxTokens,
-      messages: prompt.messages,
-      stream: true,
-    };
-    if (prompt.system.length > 0) params.system = prompt.system;
-    if (prompt.tools.length > 0) params.tools = prompt.tools;
+    const body = this.wireBody.json(request, buildAnthropicPrompt(request));
     // With `stream: false` the caller wants one message, so deltas are kept, not shown.
     const emit = request.stream ? onText : undefined;
     return callWithRetries(
       this.policy,
       request.model,
       signal,
-      (progress) => this.attempt(params, emit, signal, progress),
+      (progress) => this.attempt(body, emit, signal, progress),
       (err) => classifyFailure(err, this.redact),
     );
   }
 
   /** One request and its whole stream. Throws on any failure; the retry loop decides about retrying. */
   private async attempt(
-    params: MessageCreateParamsStreaming,
+    body: string,
     onText: ((delta: string) => void) | undefined,
     signal: AbortSignal,
     progress: AttemptProgress,
@@ -113,7 +108,15 @@ export class AnthropicProvider implements LlmProvider {
       new StreamBrokenError(`no data from the Anthropic API for ${this.timeoutMs} ms`);
     try {
       try {
-        const stream = await this.client.messages.create(params, { signal: guard.signal });
+        // `messages.create` with the body already serialized (see AnthropicWireBody): a string body
+        // with its content type is sent as it is. Nothing else of `create` applies here (betas,
+        // workspace headers, tracing spans).
+        const stream = (await this.client.post('/v1/messages', {
+          body,
+          headers: { 'content-type': 'application/json' },
+          stream: true,
+          signal: guard.signal,
+        })) as Stream<RawMessageStreamEvent>;
         await pumpStream(stream, (event) => accumulator.apply(event), onText, guard, progress);
       } catch (err) {
         if (err instanceof CallbackError || signal.aborted) throw err;

@@ -56,7 +56,8 @@ export class ToolRegistry {
   }
 
   /** Definitions for the model, JSON Schema generated from each tool's zod parameters. */
-  definitions(): ToolDefinition[] {
+  /** The same array while the registered tools stay the same (the model's request body reuses its JSON). */
+  definitions(): readonly ToolDefinition[] {
     this.definitionsCache ??= [...this.specs.values()].map((spec) => ({
       name: spec.name,
       description: spec.description,
