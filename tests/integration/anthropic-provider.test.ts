@@ -7,6 +7,7 @@ import { catalogEntryOf } from '../../src/llm/model-catalog.js';
 import { costWith } from '../../src/llm/model-figures.js';
 import { apiKeyOf, startFakeAnthropic } from '../fakes/fake-anthropic.js';
 import type { FakeAnthropic } from '../fakes/fake-anthropic.js';
+import { failure } from '../helpers/failure.js';
 
 const API_KEY = 'sk-ant-test-0123456789-secret';
 
@@ -48,15 +49,6 @@ async function run(
   const deltas: string[] = [];
   const response = await p.complete(req, (d) => deltas.push(d), signal);
   return { response, deltas };
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('AnthropicProvider against the fake Messages API', () => {

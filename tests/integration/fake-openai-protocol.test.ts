@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeOpenAi } from '../fakes/fake-openai.js';
 import type { FakeOpenAi, FakeOpenAiOptions } from '../fakes/fake-openai.js';
 import { chatRequests, userTexts } from '../helpers/openai-requests.js';
+import { failure } from '../helpers/failure.js';
 
 // The fake is only as good as its agreement with the real SDK: every check here goes through `openai`.
 
@@ -36,15 +37,6 @@ async function collect(stream: AsyncIterable<ChatCompletionChunk>): Promise<Chat
   const chunks: ChatCompletionChunk[] = [];
   for await (const chunk of stream) chunks.push(chunk);
   return chunks;
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const twoCalls = {

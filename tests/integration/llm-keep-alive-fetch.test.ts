@@ -6,6 +6,7 @@ import { OpenAiProvider } from '../../src/llm/openai-provider.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/fake-anthropic.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../fakes/fake-openai.js';
 import { eventually } from '../helpers/slack-harness.js';
+import { failure } from '../helpers/failure.js';
 
 // The LLM providers over their default fetch (keepAliveStreamingFetch, not Node's), end to end
 // against the loopback fakes: each test fails if a call reaches the global fetch.
@@ -32,15 +33,6 @@ afterEach(() => {
   globalThis.fetch = globalFetch;
   expect(globalCalls).toBe(0);
 });
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** A call whose text is collected, and whose signal aborts once `abortAfter` deltas are in. */
 function call(provider: LlmProvider, options: { abortAfter?: number; req?: LlmRequest } = {}) {
