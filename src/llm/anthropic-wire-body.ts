@@ -20,7 +20,11 @@ export class AnthropicWireBody {
     input: { model: string; maxTokens: number; system: string; tools: readonly ToolDefinition[] },
     prompt: AnthropicPrompt,
   ): string {
-    const parts = [`"model":${JSON.stringify(input.model)}`, `"max_tokens":${input.maxTokens}`, '"stream":true'];
+    const parts = [
+      `"model":${JSON.stringify(input.model)}`,
+      `"max_tokens":${input.maxTokens}`,
+      '"stream":true',
+    ];
     if (prompt.system.length > 0) parts.push(`"system":${this.systemJson(input.system, prompt)}`);
     if (prompt.tools.length > 0) parts.push(`"tools":${this.toolsJson(input.tools, prompt)}`);
     parts.push(`"messages":${JSON.stringify(prompt.messages)}`);
