@@ -127,7 +127,8 @@ export async function measureSlackBurst(
   );
 
   await warmUp(base, slack, WARM_UP_MENTIONS);
-  const rounds = Math.max(1, Number(process.env.BENCH_I_ROUNDS ?? DEFAULT_ROUNDS));
+  const asked = Number(process.env.BENCH_I_ROUNDS);
+  const rounds = Number.isInteger(asked) && asked >= 1 ? asked : DEFAULT_ROUNDS;
   const results: BurstRound[] = [];
   for (let r = 0; r < rounds; r++) {
     const result = await burstRound(
