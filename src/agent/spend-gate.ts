@@ -27,7 +27,7 @@ export function nextPauseUsd(warnAtUsd: number, spentUsd: number): number {
 export async function checkSpendGate(deps: AgentDeps, turn: Turn): Promise<GateOutcome> {
   const sessionId = turn.session.id;
   const gate = [...turn.decisions.values()].find((d) => d.toolCallId.startsWith(GATE_PREFIX));
-  const spend = await (turn.spend ?? deps.sessions.spendOf(sessionId));
+  const spend = turn.spend ?? (await deps.sessions.spendOf(sessionId));
   delete turn.spend;
   const spentUsd = spend.costUsd;
   const warnAtUsd = deps.config.budget.warnAtUsd;

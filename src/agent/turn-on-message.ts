@@ -58,13 +58,11 @@ export async function turnOnMessage(
   const turn = await newTurn(deps, session, history, { cancel, stop }, new Map());
   if (input.mention) turn.mention = input.mention;
   if (input.todos) turn.todos = input.todos;
-  if (appending) {
-    turn.appending = appending;
-    // The first spending check uses the session as this run read it (with the lock, or with the
-    // previous operation's removal) instead of a read of its own: only a job's cost is added
-    // outside the run, and the check before each later step reads afresh.
-    turn.spend = Promise.resolve({ costUsd: session.costUsd, spendPauseAtUsd: session.spendPauseAtUsd });
-  }
+  if (appending) turn.appending = appending;
+  // The first spending check uses the session as this run read it (with the lock, or with the
+  // previous operation's removal) instead of a read of its own: only a job's cost is added outside
+  // the run, and the check before each later step reads afresh.
+  turn.spend = { costUsd: session.costUsd, spendPauseAtUsd: session.spendPauseAtUsd };
   const outcome = await runTurn(deps, turn);
   await appended(turn);
   return outcome;

@@ -24,7 +24,7 @@ export interface Turn {
   /** Put before the turn's first text (`<@U123> `): whom an unasked report is for. */
   mention?: string;
   /** The spend the turn's first spending check uses (then each check reads it afresh). */
-  spend?: Promise<SessionSpend>;
+  spend?: SessionSpend;
   /**
    * The append of the message the turn answers, issued without waiting: the model call need not
    * wait a round trip for it, since the run's later writes reach Redis after it (one connection, in
