@@ -1,6 +1,7 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Readable, Transform } from 'node:stream';
 import { constants, createBrotliDecompress, createUnzip } from 'node:zlib';
+import { contentCoding } from './content-coding.js';
 
 /** Body bytes queued in the web stream, unread, past which the answer is paused (TCP does the rest). */
 const HIGH_WATER_BYTES = 64 * 1024;
@@ -94,15 +95,12 @@ export function bodyStream(
 }
 
 /**
- * The zlib stream that decodes a `content-encoding`, as fetch decodes it: gzip and deflate (with
- * its zlib header, as `unzip` takes both), br; lenient at a truncated end (fetch's flush modes),
- * and each piece given out as soon as it is decoded. Undefined for none or any other coding.
+ * The zlib stream that decodes a `content-encoding` (see {@link contentCoding}): lenient at a
+ * truncated end (fetch's flush modes), and each piece given out as soon as it is decoded.
  */
 function decoderFor(encoding: string | null): Transform | undefined {
-  switch (encoding?.trim().toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-    case 'deflate':
+  switch (contentCoding(encoding)) {
+    case 'zlib':
       return createUnzip({ flush: constants.Z_SYNC_FLUSH, finishFlush: constants.Z_SYNC_FLUSH });
     case 'br':
       return createBrotliDecompress({

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { brotliDecompressSync, unzipSync } from 'node:zlib';
 import { BufferedResponse } from './buffered-response.js';
+import { contentCoding } from './content-coding.js';
 import {
   KeepAliveTransport,
   type Answered,
@@ -61,10 +62,8 @@ function readAll(answer: IncomingMessage, encoding: string | null): Promise<Buff
 
 function decoded(bytes: Buffer, encoding: string | null): Buffer {
   if (bytes.length === 0) return bytes;
-  switch (encoding?.trim().toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-    case 'deflate':
+  switch (contentCoding(encoding)) {
+    case 'zlib':
       return unzipSync(bytes);
     case 'br':
       return brotliDecompressSync(bytes);
