@@ -54,7 +54,7 @@ export class SpendLedger {
       await this.commands.mlibSpendAdd(key, field, usd, KEEP_S);
       return;
     }
-    const id = `${key}\n${field}`;
+    const id = pendingId(key, field);
     const entry = this.pending.get(id);
     if (entry) entry.usd += usd;
     else this.pending.set(id, { key, field, usd });
@@ -73,9 +73,9 @@ export class SpendLedger {
         try {
           await this.commands.mlibSpendAdd(e.key, e.field, e.usd, KEEP_S);
         } catch (err) {
-          const again = this.pending.get(`${e.key}\n${e.field}`);
+          const again = this.pending.get(pendingId(e.key, e.field));
           if (again) again.usd += e.usd;
-          else this.pending.set(`${e.key}\n${e.field}`, { ...e });
+          else this.pending.set(pendingId(e.key, e.field), { ...e });
           throw err;
         }
       }),
@@ -88,13 +88,18 @@ export class SpendLedger {
     const [total, user] = await this.redis.hmget(key, 'total', `user:${owner}`);
     let localTotal = 0;
     for (const e of this.pending.values()) if (e.key === key) localTotal += e.usd;
-    const localUser = this.pending.get(`${key}\nuser:${owner}`)?.usd ?? 0;
+    const localUser = this.pending.get(pendingId(key, `user:${owner}`))?.usd ?? 0;
     return { total: Number(total ?? 0) + localTotal, user: Number(user ?? 0) + localUser };
   }
 
   private keyOf(now: Date): string {
     return `${this.keys.prefix}:spend:${now.toISOString().slice(0, 10)}`;
   }
+}
+
+/** A gathered addition's place: one per day's hash and user field. */
+function pendingId(key: string, field: string): string {
+  return `${key}\n${field}`;
 }
 
 /** The optional daily caps of config `budget`. */
