@@ -132,7 +132,7 @@ export class App implements AgentGateway {
   async startSession(request: NewSessionRequest): Promise<string> {
     const id = randomUUID();
     const init: NewSession = { ...request, id, model: request.model ?? this.options.config.model };
-    // One round trip: both go out on the one connection, which Redis serves in order.
+    // Independent writes, sent together: one round trip of waiting, not two.
     await Promise.all([this.sessions.create(init), this.events.emit(id, { type: 'ready' })]);
     return id;
   }
