@@ -8,17 +8,21 @@ const POLL_MS = 200;
  * worker, the same clock as this process) the event store puts on every event. The streams are
  * looked at every {@link POLL_MS} with one pipeline over those still pending, so watching costs
  * the machine almost nothing: an XREAD BLOCK over 1,000 streams, re-issued after every event, kept
- * Redis and this process busy on the same cores as the worker being measured.
+ * Redis and this process busy on the same cores as the worker being measured. No turn can end
+ * before `quietMs` (the model's delay), so the first look waits that long: while the turns start,
+ * the worker is busy on its core and the watcher would only read their `processing` events.
  */
 export async function watchTurnCompletions(
   redis: Redis,
   startIds: ReadonlyMap<string, string>,
   timeoutMs: number,
+  quietMs = 0,
 ): Promise<Map<string, number>> {
   const pending = new Map(startIds);
   const total = pending.size;
   const done = new Map<string, number>();
   const deadline = Date.now() + timeoutMs;
+  if (quietMs > POLL_MS) await new Promise((r) => setTimeout(r, quietMs - POLL_MS));
   while (pending.size > 0) {
     if (Date.now() > deadline) {
       throw new Error(`${pending.size} of ${total} turns not complete after ${timeoutMs} ms`);

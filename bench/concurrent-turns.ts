@@ -57,7 +57,7 @@ export async function measureConcurrentTurns(
   const ends = await streamEnds(observer, streamKeys);
   // Date.now(): the completions are the workers' stamps on the events, on the same clock.
   const start = Date.now();
-  const watching = watchTurnCompletions(observer, ends, 60_000);
+  const watching = watchTurnCompletions(observer, ends, 60_000, options.llmDelayMs);
   await Promise.all(ids.map((id) => app.submit(id, { type: 'user_input', text: 'Say something short.' })));
   const submittedAt = Date.now();
   const completions = [...(await watching).values()];

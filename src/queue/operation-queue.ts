@@ -16,6 +16,7 @@ return 0`;
 /**
  * The producer side: adapters hand operations here. An operation is appended to its session's
  * mailbox, then a drain job wakes some worker. `interrupt` skips the mailbox and raises the cancel flag.
+ * `queue` must use `redis` as its connection: `submit` relies on their commands reaching Redis in order.
  */
 export class OperationQueue {
   constructor(
@@ -38,8 +39,13 @@ export class OperationQueue {
       await this.cancel.request(sessionId, envelope.at);
       return envelope;
     }
-    await this.redis.rpush(this.keys.session(sessionId).mailbox, JSON.stringify(envelope));
-    await this.wake(sessionId);
+    // One round trip, not two: the queue shares this connection, and Redis runs one connection's
+    // commands in the order they were sent, so the mailbox holds the operation before any worker
+    // can fetch the drain job that wakes it.
+    await Promise.all([
+      this.redis.rpush(this.keys.session(sessionId).mailbox, JSON.stringify(envelope)),
+      this.wake(sessionId),
+    ]);
     return envelope;
   }
 
