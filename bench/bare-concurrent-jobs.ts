@@ -3,20 +3,24 @@ import { Redis } from 'ioredis';
 import { drainJobOptions } from '../src/queue/drain-queue.js';
 import type { CleanupStack } from './cleanup-stack.js';
 import { deletePrefix } from './redis-keys.js';
-import { WorkerProcess } from './worker-process.js';
+import { WorkerProcess, cpuMsBetween } from './worker-process.js';
 import { WORKER_ENV, bareQueueName } from './worker-protocol.js';
+
+/** The bot's side reads the CPU after its watcher (≤ 200 ms late) and 150 ms more: about as late. */
+const SETTLE_MS = 250;
 
 /**
  * The floor for (d): the same load on bare BullMQ — N jobs added at once (with the drain jobs'
  * options), one worker process at concurrency N whose processor only sleeps `delayMs`. Returns the
- * seconds from the first add until the last processor returned (stamped by the child, same clock).
+ * seconds from the first add until the last processor returned (stamped by the child, same clock),
+ * and the worker's CPU time per job over the same span (plus the bot's settling time: see (d)).
  */
 export async function measureBareConcurrentJobs(
   redisUrl: string,
   prefix: string,
   cleanup: CleanupStack,
   options: { jobs: number; delayMs: number },
-): Promise<number> {
+): Promise<{ wallS: number; cpuMsPerJob: number }> {
   const worker = await WorkerProcess.start({
     kind: 'bare',
     redisUrl,
@@ -36,6 +40,7 @@ export async function measureBareConcurrentJobs(
   await queue.waitUntilReady();
 
   const allDone = worker.nextMessage('jobs_done', 60_000);
+  const cpuBefore = await worker.usage();
   const start = Date.now();
   await Promise.all(
     Array.from({ length: options.jobs }, (_, i) =>
@@ -43,5 +48,8 @@ export async function measureBareConcurrentJobs(
     ),
   );
   const { at } = await allDone;
-  return (at - start) / 1000;
+  // The same settling time as the bot's: the last completions reach Redis.
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const cpuAfter = await worker.usage();
+  return { wallS: (at - start) / 1000, cpuMsPerJob: cpuMsBetween(cpuBefore, cpuAfter) / options.jobs };
 }

@@ -5,7 +5,7 @@ import type { CleanupStack } from './cleanup-stack.js';
 import { streamEnds, watchTurnCompletions } from './completion-watch.js';
 import { progress } from './progress.js';
 import { round } from './stats.js';
-import { WorkerProcess } from './worker-process.js';
+import { WorkerProcess, cpuMsBetween } from './worker-process.js';
 
 const MB = 1024 * 1024;
 
@@ -18,6 +18,8 @@ export interface ConcurrentTurnsResult extends Record<string, number> {
   readyRssMb: number;
   submitAllS: number;
   firstCompleteS: number;
+  /** The worker process's CPU time (all its threads) from the first submit to the end, per turn. */
+  workerCpuMsPerTurn: number;
 }
 
 /**
@@ -55,14 +57,16 @@ export async function measureConcurrentTurns(
   progress(`(d) ${ids.length} sessions ready, worker pid ${worker.pid}; submitting`);
 
   const ends = await streamEnds(observer, streamKeys);
+  const cpuBefore = await worker.usage();
   // Date.now(): the completions are the workers' stamps on the events, on the same clock.
   const start = Date.now();
   const watching = watchTurnCompletions(observer, ends, 60_000, options.llmDelayMs);
   await Promise.all(ids.map((id) => app.submit(id, { type: 'user_input', text: 'Say something short.' })));
   const submittedAt = Date.now();
   const completions = [...(await watching).values()];
-  // Let the child's last RSS reports (every 50 ms) arrive.
+  // Let the child's last RSS reports (every 50 ms) arrive, and its last completions finish.
   await new Promise((r) => setTimeout(r, 150));
+  const cpuAfter = await worker.usage();
 
   const observed = completions.map((at) => at - start);
   const wallMs = Math.max(...observed);
@@ -76,5 +80,6 @@ export async function measureConcurrentTurns(
     readyRssMb: round(worker.readyRss / MB, 1),
     submitAllS: round((submittedAt - start) / 1000),
     firstCompleteS: round(Math.min(...observed) / 1000),
+    workerCpuMsPerTurn: round(cpuMsBetween(cpuBefore, cpuAfter) / ids.length, 3),
   };
 }

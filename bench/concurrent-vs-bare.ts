@@ -10,6 +10,8 @@ export interface ConcurrentVsBareResult extends ConcurrentTurnsResult {
   bareBullmqWallS: number;
   bareBullmqRatio: number;
   wallToBareRatio: number;
+  bareCpuMsPerJob: number;
+  cpuToBareRatio: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function measureConcurrentAgainstBare(
   load: { sessions: number; llmDelayMs: number; rounds: number },
 ): Promise<ConcurrentVsBareResult> {
   const bots: ConcurrentTurnsResult[] = [];
-  const bares: number[] = [];
+  const bares: Array<{ wallS: number; cpuMsPerJob: number }> = [];
   for (let i = 0; i < load.rounds; i++) {
     bots.push(await measureConcurrentTurns(redisUrl, sectionPrefix(`d${i}`), cleanup, load));
     await cleanup.runAll();
@@ -36,11 +38,15 @@ export async function measureConcurrentAgainstBare(
     );
     await cleanup.runAll();
     progress(
-      `(d) round ${i + 1}/${load.rounds}: bot ${bots.at(-1)!.wallS} s, bare ${round(bares.at(-1)!)} s`,
+      `(d) round ${i + 1}/${load.rounds}: bot ${bots.at(-1)!.wallS} s, bare ${round(bares.at(-1)!.wallS)} s`,
     );
   }
   const bot = [...bots].sort((a, b) => a.wallS - b.wallS)[Math.floor(bots.length / 2)]!;
-  const bare = [...bares].sort((a, b) => a - b)[Math.floor(bares.length / 2)]!;
+  const bare = median(bares.map((b) => b.wallS));
+  // The worker's CPU swings less than the wall on a shared machine (a ratio of 3.0–3.45 across
+  // runs where the wall's went from 1.23 to 1.34): the medians of each side's rounds.
+  const botCpu = median(bots.map((b) => b.workerCpuMsPerTurn));
+  const bareCpu = median(bares.map((b) => b.cpuMsPerJob));
   return {
     ...bot,
     peakRssMb: Math.max(...bots.map((b) => b.peakRssMb)),
@@ -49,5 +55,12 @@ export async function measureConcurrentAgainstBare(
     bareBullmqRatio: round(bare / bot.idealS),
     // The bot's own cost on top of the queue's, measured side by side (issue 12: ≤ 1.15).
     wallToBareRatio: round(bot.wallS / bare, 2),
+    workerCpuMsPerTurn: botCpu,
+    bareCpuMsPerJob: round(bareCpu, 3),
+    cpuToBareRatio: round(botCpu / bareCpu, 2),
   };
+}
+
+function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }

@@ -147,3 +147,11 @@ export class WorkerProcess {
     clearTimeout(timer);
   }
 }
+
+/** Milliseconds of CPU (user and system, all threads) between two `usage` answers of one child. */
+export function cpuMsBetween(
+  before: { userUs: number; systemUs: number },
+  after: { userUs: number; systemUs: number },
+): number {
+  return (after.userUs + after.systemUs - before.userUs - before.systemUs) / 1000;
+}
