@@ -8,6 +8,12 @@ import { MAX_ATTACHMENT_BYTES } from '../core/events.js';
 
 /** Largest image attached to the thread, decoded; bigger ones are described instead. */
 export const MAX_IMAGE_BYTES = MAX_ATTACHMENT_BYTES;
+/**
+ * What one result may attach in all: a server answering a hundred images would otherwise put a
+ * hundred events of up to 5.6 MB into the session's stream and a hundred uploads into the thread.
+ */
+export const MAX_IMAGES_PER_RESULT = 8;
+export const MAX_IMAGE_BYTES_PER_RESULT = 2 * MAX_ATTACHMENT_BYTES;
 
 export interface ImageAttachment {
   name: string;
@@ -44,6 +50,7 @@ export function flattenResult(
   const images: ImageAttachment[] = [];
   const blocks = Array.isArray(result.content) ? (result.content as Block[]) : [];
   let hasText = false;
+  let attachedBytes = 0;
   for (const block of blocks) {
     switch (block.type) {
       case 'text':
@@ -53,8 +60,16 @@ export function flattenResult(
       case 'image': {
         const image = imageOf(block, `${baseName}-${images.length + 1}`);
         if (typeof image === 'string') parts.push(image);
-        else {
+        else if (
+          images.length >= MAX_IMAGES_PER_RESULT ||
+          attachedBytes + image.bytes > MAX_IMAGE_BYTES_PER_RESULT
+        ) {
+          parts.push(
+            `[image ${image.mimeType}, ${kb(image.bytes)}: over this result's budget of ${MAX_IMAGES_PER_RESULT} images and ${kb(MAX_IMAGE_BYTES_PER_RESULT)}, not attached]`,
+          );
+        } else {
           images.push(image);
+          attachedBytes += image.bytes;
           parts.push(`[image ${image.name} attached to the thread]`);
         }
         break;

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { mcpServerSchema } from '../../src/config/mcp-schema.js';
 import { configSchema } from '../../src/config/schema.js';
 import { McpError } from '../../src/mcp/mcp-errors.js';
-import { flattenResult } from '../../src/mcp/result-content.js';
+import {
+  MAX_IMAGE_BYTES,
+  MAX_IMAGES_PER_RESULT,
+  MAX_IMAGE_BYTES_PER_RESULT,
+  flattenResult,
+} from '../../src/mcp/result-content.js';
 import { resolveServer, skipReason } from '../../src/mcp/server-params.js';
 import { exposedToolName, TOOL_NAME_RULE } from '../../src/mcp/tool-names.js';
 import { ToolRegistry } from '../../src/tools/tool-registry.js';
@@ -139,6 +144,44 @@ describe('MCP results for the model', () => {
     expect(flat.text).toBe(
       '[image srv__draw-1.jpg attached to the thread]\n[image image/png: its data is not valid base64]',
     );
+  });
+});
+
+describe('MCP images: the budget of one result', () => {
+  /** Base64 of a payload of `bytes` decoded bytes. */
+  const imageOfBytes = (bytes: number) => ({
+    type: 'image',
+    data: Buffer.alloc(bytes, 1).toString('base64'),
+    mimeType: 'image/png',
+  });
+
+  it(`attaches at most ${MAX_IMAGES_PER_RESULT} images and describes the rest`, () => {
+    const content = Array.from({ length: MAX_IMAGES_PER_RESULT + 3 }, () => imageOfBytes(10));
+    const flat = flattenResult({ content }, 'srv__many');
+    expect(flat.images.map((i) => i.name)).toEqual(
+      Array.from({ length: MAX_IMAGES_PER_RESULT }, (_, i) => `srv__many-${i + 1}.png`),
+    );
+    const notes = flat.text.split('\n').filter((line) => line.includes('not attached'));
+    expect(notes).toHaveLength(3);
+    expect(notes[0]).toBe(
+      `[image image/png, 10 B: over this result's budget of ${MAX_IMAGES_PER_RESULT} images and 8,192 KB, not attached]`,
+    );
+  });
+
+  it('stops attaching once the bytes of the result would pass its budget, and still takes a small one after', () => {
+    const big = MAX_IMAGE_BYTES - 1000;
+    const flat = flattenResult(
+      { content: [imageOfBytes(big), imageOfBytes(big), imageOfBytes(big), imageOfBytes(100)] },
+      'srv__big',
+    );
+    expect(flat.images.map((i) => i.bytes)).toEqual([big, big, 100]);
+    expect(flat.images.reduce((sum, i) => sum + i.bytes, 0)).toBeLessThanOrEqual(MAX_IMAGE_BYTES_PER_RESULT);
+    expect(flat.text.split('\n')).toEqual([
+      '[image srv__big-1.png attached to the thread]',
+      '[image srv__big-2.png attached to the thread]',
+      "[image image/png, 4,095 KB: over this result's budget of 8 images and 8,192 KB, not attached]",
+      '[image srv__big-3.png attached to the thread]',
+    ]);
   });
 });
 
