@@ -55,8 +55,10 @@ export class ToolRegistry {
     return [...this.specs.keys()];
   }
 
-  /** Definitions for the model, JSON Schema generated from each tool's zod parameters. */
-  /** The same array while the registered tools stay the same (the model's request body reuses its JSON). */
+  /**
+   * Definitions for the model, JSON Schema generated from each tool's zod parameters. The same array
+   * while the registered tools stay the same: the model's request body reuses its JSON.
+   */
   definitions(): readonly ToolDefinition[] {
     this.definitionsCache ??= [...this.specs.values()].map((spec) => ({
       name: spec.name,
