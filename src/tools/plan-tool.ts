@@ -3,6 +3,8 @@ import { todoSchema, type Todo } from '../core/events.js';
 import { defineTool, type ToolStateStore } from '../core/tool-spec.js';
 
 const PLAN_STATE_KEY = 'plan';
+/** Built once: a zod schema costs far more to build than to check, and every turn reads the plan. */
+const storedPlanSchema = z.array(todoSchema);
 
 const parameters = z.object({
   todos: z
@@ -31,6 +33,8 @@ export const planTool = defineTool({
 
 /** The todos still pending or in progress, for the end-of-turn nudge. */
 export async function openTodos(state: ToolStateStore): Promise<Todo[]> {
-  const parsed = z.array(todoSchema).safeParse(await state.get(PLAN_STATE_KEY));
+  const stored = await state.get(PLAN_STATE_KEY);
+  if (stored === undefined || stored === null) return [];
+  const parsed = storedPlanSchema.safeParse(stored);
   return parsed.success ? parsed.data.filter((t) => t.status !== 'completed') : [];
 }
