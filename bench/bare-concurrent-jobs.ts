@@ -2,9 +2,18 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { drainJobOptions } from '../src/queue/drain-queue.js';
 import type { CleanupStack } from './cleanup-stack.js';
+import { readRedisCounters, redisCostPer } from './redis-counters.js';
 import { deletePrefix } from './redis-keys.js';
 import { WorkerProcess, cpuMsBetween } from './worker-process.js';
 import { WORKER_ENV, bareQueueName } from './worker-protocol.js';
+
+export interface BareConcurrentResult {
+  wallS: number;
+  cpuMsPerJob: number;
+  /** Redis's CPU and the scripts it ran over the same span, per job (as the bot's side counts them). */
+  redisCpuMs: number;
+  redisScripts: number;
+}
 
 /** The bot's side reads the CPU after its watcher (≤ 200 ms late) and 150 ms more: about as late. */
 const SETTLE_MS = 250;
@@ -20,7 +29,7 @@ export async function measureBareConcurrentJobs(
   prefix: string,
   cleanup: CleanupStack,
   options: { jobs: number; delayMs: number },
-): Promise<{ wallS: number; cpuMsPerJob: number }> {
+): Promise<BareConcurrentResult> {
   const worker = await WorkerProcess.start({
     kind: 'bare',
     redisUrl,
@@ -40,7 +49,7 @@ export async function measureBareConcurrentJobs(
   await queue.waitUntilReady();
 
   const allDone = worker.nextMessage('jobs_done', 60_000);
-  const cpuBefore = await worker.usage();
+  const [cpuBefore, redisBefore] = await Promise.all([worker.usage(), readRedisCounters(producer)]);
   const start = Date.now();
   await Promise.all(
     Array.from({ length: options.jobs }, (_, i) =>
@@ -50,6 +59,10 @@ export async function measureBareConcurrentJobs(
   const { at } = await allDone;
   // The same settling time as the bot's: the last completions reach Redis.
   await new Promise((r) => setTimeout(r, SETTLE_MS));
-  const cpuAfter = await worker.usage();
-  return { wallS: (at - start) / 1000, cpuMsPerJob: cpuMsBetween(cpuBefore, cpuAfter) / options.jobs };
+  const [cpuAfter, redisAfter] = await Promise.all([worker.usage(), readRedisCounters(producer)]);
+  return {
+    wallS: (at - start) / 1000,
+    cpuMsPerJob: cpuMsBetween(cpuBefore, cpuAfter) / options.jobs,
+    ...redisCostPer(redisBefore, redisAfter, options.jobs),
+  };
 }

@@ -4,6 +4,7 @@ import { benchConfig } from './bench-env.js';
 import type { CleanupStack } from './cleanup-stack.js';
 import { streamEnds, watchTurnCompletions } from './completion-watch.js';
 import { progress } from './progress.js';
+import { readRedisCounters, redisCostPer } from './redis-counters.js';
 import { round } from './stats.js';
 import { WorkerProcess, cpuMsBetween } from './worker-process.js';
 
@@ -20,6 +21,10 @@ export interface ConcurrentTurnsResult extends Record<string, number> {
   firstCompleteS: number;
   /** The worker process's CPU time (all its threads) from the first submit to the end, per turn. */
   workerCpuMsPerTurn: number;
+  /** Redis's own CPU over the same span, per turn (the server's, so the watcher's reads count too). */
+  redisCpuMsPerTurn: number;
+  /** Scripts (EVALSHA/EVAL) Redis ran over the same span, per turn: BullMQ's and the bot's. */
+  redisScriptsPerTurn: number;
 }
 
 /**
@@ -57,7 +62,7 @@ export async function measureConcurrentTurns(
   progress(`(d) ${ids.length} sessions ready, worker pid ${worker.pid}; submitting`);
 
   const ends = await streamEnds(observer, streamKeys);
-  const cpuBefore = await worker.usage();
+  const [cpuBefore, redisBefore] = await Promise.all([worker.usage(), readRedisCounters(observer)]);
   // Date.now(): the completions are the workers' stamps on the events, on the same clock.
   const start = Date.now();
   const watching = watchTurnCompletions(observer, ends, 60_000, options.llmDelayMs);
@@ -66,7 +71,8 @@ export async function measureConcurrentTurns(
   const completions = [...(await watching).values()];
   // Let the child's last RSS reports (every 50 ms) arrive, and its last completions finish.
   await new Promise((r) => setTimeout(r, 150));
-  const cpuAfter = await worker.usage();
+  const [cpuAfter, redisAfter] = await Promise.all([worker.usage(), readRedisCounters(observer)]);
+  const redis = redisCostPer(redisBefore, redisAfter, ids.length);
 
   const observed = completions.map((at) => at - start);
   const wallMs = Math.max(...observed);
@@ -81,5 +87,7 @@ export async function measureConcurrentTurns(
     submitAllS: round((submittedAt - start) / 1000),
     firstCompleteS: round(Math.min(...observed) / 1000),
     workerCpuMsPerTurn: round(cpuMsBetween(cpuBefore, cpuAfter) / ids.length, 3),
+    redisCpuMsPerTurn: round(redis.redisCpuMs, 3),
+    redisScriptsPerTurn: round(redis.redisScripts, 2),
   };
 }

@@ -1,4 +1,4 @@
-import { measureBareConcurrentJobs } from './bare-concurrent-jobs.js';
+import { measureBareConcurrentJobs, type BareConcurrentResult } from './bare-concurrent-jobs.js';
 import type { CleanupStack } from './cleanup-stack.js';
 import { measureConcurrentTurns, type ConcurrentTurnsResult } from './concurrent-turns.js';
 import { sectionPrefix } from './bench-env.js';
@@ -12,6 +12,8 @@ export interface ConcurrentVsBareResult extends ConcurrentTurnsResult {
   wallToBareRatio: number;
   bareCpuMsPerJob: number;
   cpuToBareRatio: number;
+  bareRedisCpuMsPerJob: number;
+  bareRedisScriptsPerJob: number;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function measureConcurrentAgainstBare(
   load: { sessions: number; llmDelayMs: number; rounds: number },
 ): Promise<ConcurrentVsBareResult> {
   const bots: ConcurrentTurnsResult[] = [];
-  const bares: Array<{ wallS: number; cpuMsPerJob: number }> = [];
+  const bares: BareConcurrentResult[] = [];
   for (let i = 0; i < load.rounds; i++) {
     bots.push(await measureConcurrentTurns(redisUrl, sectionPrefix(`d${i}`), cleanup, load));
     await cleanup.runAll();
@@ -58,6 +60,11 @@ export async function measureConcurrentAgainstBare(
     workerCpuMsPerTurn: botCpu,
     bareCpuMsPerJob: round(bareCpu, 3),
     cpuToBareRatio: round(botCpu / bareCpu, 2),
+    // Where the CPU gap is not the worker's: what Redis ran for each side (medians of the rounds).
+    redisCpuMsPerTurn: round(median(bots.map((b) => b.redisCpuMsPerTurn)), 3),
+    redisScriptsPerTurn: round(median(bots.map((b) => b.redisScriptsPerTurn)), 2),
+    bareRedisCpuMsPerJob: round(median(bares.map((b) => b.redisCpuMs)), 3),
+    bareRedisScriptsPerJob: round(median(bares.map((b) => b.redisScripts)), 2),
   };
 }
 

@@ -34,3 +34,23 @@ export async function netBytes(redis: Redis, direction: 'input' | 'output'): Pro
   if (!match?.[1]) throw new Error(`INFO stats has no total_net_${direction}_bytes`);
   return Number(match[1]);
 }
+
+/** Scripts run (EVALSHA, EVAL, FCALL: the calls a client sent, not the commands inside them) between two readings. */
+export function scriptCallsBetween(before: RedisCounters, after: RedisCounters): number {
+  return ['evalsha', 'eval', 'evalsha_ro', 'eval_ro', 'fcall', 'fcall_ro'].reduce(
+    (sum, name) => sum + (after.calls.get(name) ?? 0) - (before.calls.get(name) ?? 0),
+    0,
+  );
+}
+
+/** What Redis did for a measured span, per unit of work (a turn, a job). */
+export function redisCostPer(
+  before: RedisCounters,
+  after: RedisCounters,
+  units: number,
+): { redisCpuMs: number; redisScripts: number } {
+  return {
+    redisCpuMs: ((after.cpuS - before.cpuS) * 1000) / units,
+    redisScripts: scriptCallsBetween(before, after) / units,
+  };
+}
