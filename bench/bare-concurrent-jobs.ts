@@ -11,8 +11,8 @@ export interface BareConcurrentResult {
   wallS: number;
   cpuMsPerJob: number;
   /** Redis's CPU and the scripts it ran over the same span, per job (as the bot's side counts them). */
-  redisCpuMs: number;
-  redisScripts: number;
+  redisCpuMsPerJob: number;
+  redisScriptsPerJob: number;
 }
 
 /** The bot's side reads the CPU after its watcher (≤ 200 ms late) and 150 ms more: about as late. */
@@ -60,9 +60,11 @@ export async function measureBareConcurrentJobs(
   // The same settling time as the bot's: the last completions reach Redis.
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   const [cpuAfter, redisAfter] = await Promise.all([worker.usage(), readRedisCounters(producer)]);
+  const redis = redisCostPer(redisBefore, redisAfter, options.jobs);
   return {
     wallS: (at - start) / 1000,
     cpuMsPerJob: cpuMsBetween(cpuBefore, cpuAfter) / options.jobs,
-    ...redisCostPer(redisBefore, redisAfter, options.jobs),
+    redisCpuMsPerJob: redis.cpuMs,
+    redisScriptsPerJob: redis.scripts,
   };
 }

@@ -87,7 +87,7 @@ export async function measureConcurrentTurns(
     submitAllS: round((submittedAt - start) / 1000),
     firstCompleteS: round(Math.min(...observed) / 1000),
     workerCpuMsPerTurn: round(cpuMsBetween(cpuBefore, cpuAfter) / ids.length, 3),
-    redisCpuMsPerTurn: round(redis.redisCpuMs, 3),
-    redisScriptsPerTurn: round(redis.redisScripts, 2),
+    redisCpuMsPerTurn: round(redis.cpuMs, 3),
+    redisScriptsPerTurn: round(redis.scripts, 2),
   };
 }

@@ -3,7 +3,7 @@ import type { CleanupStack } from './cleanup-stack.js';
 import { measureConcurrentTurns, type ConcurrentTurnsResult } from './concurrent-turns.js';
 import { sectionPrefix } from './bench-env.js';
 import { progress } from './progress.js';
-import { round } from './stats.js';
+import { percentile, round } from './stats.js';
 
 export interface ConcurrentVsBareResult extends ConcurrentTurnsResult {
   rounds: number;
@@ -43,7 +43,8 @@ export async function measureConcurrentAgainstBare(
       `(d) round ${i + 1}/${load.rounds}: bot ${bots.at(-1)!.wallS} s, bare ${round(bares.at(-1)!.wallS)} s`,
     );
   }
-  const bot = [...bots].sort((a, b) => a.wallS - b.wallS)[Math.floor(bots.length / 2)]!;
+  const botWall = median(bots.map((b) => b.wallS));
+  const bot = bots.find((b) => b.wallS === botWall)!;
   const bare = median(bares.map((b) => b.wallS));
   // The worker's CPU swings less than the wall on a shared machine (a ratio of 3.0–3.45 across
   // runs where the wall's went from 1.23 to 1.34): the medians of each side's rounds.
@@ -63,11 +64,12 @@ export async function measureConcurrentAgainstBare(
     // Where the CPU gap is not the worker's: what Redis ran for each side (medians of the rounds).
     redisCpuMsPerTurn: round(median(bots.map((b) => b.redisCpuMsPerTurn)), 3),
     redisScriptsPerTurn: round(median(bots.map((b) => b.redisScriptsPerTurn)), 2),
-    bareRedisCpuMsPerJob: round(median(bares.map((b) => b.redisCpuMs)), 3),
-    bareRedisScriptsPerJob: round(median(bares.map((b) => b.redisScripts)), 2),
+    bareRedisCpuMsPerJob: round(median(bares.map((b) => b.redisCpuMsPerJob)), 3),
+    bareRedisScriptsPerJob: round(median(bares.map((b) => b.redisScriptsPerJob)), 2),
   };
 }
 
+/** The middle round (the lower of the two middle ones for an even count). */
 function median(values: readonly number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return percentile(values, 0.5);
 }

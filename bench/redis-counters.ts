@@ -36,7 +36,7 @@ export async function netBytes(redis: Redis, direction: 'input' | 'output'): Pro
 }
 
 /** Scripts run (EVALSHA, EVAL, FCALL: the calls a client sent, not the commands inside them) between two readings. */
-export function scriptCallsBetween(before: RedisCounters, after: RedisCounters): number {
+function scriptCallsBetween(before: RedisCounters, after: RedisCounters): number {
   return ['evalsha', 'eval', 'evalsha_ro', 'eval_ro', 'fcall', 'fcall_ro'].reduce(
     (sum, name) => sum + (after.calls.get(name) ?? 0) - (before.calls.get(name) ?? 0),
     0,
@@ -48,9 +48,9 @@ export function redisCostPer(
   before: RedisCounters,
   after: RedisCounters,
   units: number,
-): { redisCpuMs: number; redisScripts: number } {
+): { cpuMs: number; scripts: number } {
   return {
-    redisCpuMs: ((after.cpuS - before.cpuS) * 1000) / units,
-    redisScripts: scriptCallsBetween(before, after) / units,
+    cpuMs: ((after.cpuS - before.cpuS) * 1000) / units,
+    scripts: scriptCallsBetween(before, after) / units,
   };
 }
