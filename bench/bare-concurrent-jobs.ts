@@ -15,8 +15,8 @@ export interface BareConcurrentResult {
   redisScriptsPerJob: number;
 }
 
-/** The bot's side reads the CPU after its watcher (≤ 200 ms late) and 150 ms more: about as late. */
-const SETTLE_MS = 250;
+/** The bot's side reads the CPU once its drain queue is idle (≤ 50 ms late) and 100 ms more: about as late. */
+const SETTLE_MS = 150;
 
 /**
  * The floor for (d): the same load on bare BullMQ — N jobs added at once (with the drain jobs'

@@ -1,56 +1,60 @@
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
-/** How often the pending streams are looked at; the stamps, not this, decide the figures. */
-const POLL_MS = 200;
+/** How often the drain queue's counts are looked at: one script call each, nothing per session. */
+const POLL_MS = 50;
 
 /**
- * Returns, per stream key, when its `turn_complete` was written: the `at` stamp (Date.now() of the
- * worker, the same clock as this process) the event store puts on every event. The streams are
- * looked at every {@link POLL_MS} with one pipeline over those still pending, so watching costs
- * the machine almost nothing: an XREAD BLOCK over 1,000 streams, re-issued after every event, kept
- * Redis and this process busy on the same cores as the worker being measured. No turn can end
- * before `quietMs` (the model's delay), so the first look waits that long: while the turns start,
- * the worker is busy on its core and the watcher would only read their `processing` events.
+ * Resolves once the drain queue has no job waiting, delayed or running. A drain job completes only
+ * after its turn's last script (`turn_complete` and `operation_complete` included), so then every
+ * turn submitted before the call has ended. The bot's side is watched this cheaply on purpose: the
+ * first watcher read every pending stream every 200 ms (an XRANGE per session, and every event parsed
+ * here), about 10,000 commands in a run, on the same two cores as the worker and Redis being measured,
+ * while bare BullMQ's side was watched over IPC for nothing.
  */
-export async function watchTurnCompletions(
+export async function drainsIdle(queue: Queue, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children');
+    const left = Object.values(counts).reduce((sum, n) => sum + n, 0);
+    if (left === 0) return;
+    if (Date.now() > deadline) throw new Error(`${left} drain jobs not done after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+/**
+ * Per stream key, when its `turn_complete` was written after `startIds` (the stream's newest id
+ * before the turn): the `at` stamp (Date.now() of the worker, the same clock as this process) the
+ * event store puts on every event. One pipeline, read once the turns have ended.
+ */
+export async function turnCompletions(
   redis: Redis,
   startIds: ReadonlyMap<string, string>,
-  timeoutMs: number,
-  quietMs = 0,
 ): Promise<Map<string, number>> {
-  const pending = new Map(startIds);
-  const total = pending.size;
+  const keys = [...startIds.keys()];
+  const pipeline = redis.pipeline();
+  for (const key of keys) pipeline.xrange(key, `(${startIds.get(key) ?? '0'}`, '+');
+  const replies = (await pipeline.exec()) ?? [];
   const done = new Map<string, number>();
-  const deadline = Date.now() + timeoutMs;
-  if (quietMs > POLL_MS) await new Promise((r) => setTimeout(r, quietMs - POLL_MS));
-  while (pending.size > 0) {
-    if (Date.now() > deadline) {
-      throw new Error(`${pending.size} of ${total} turns not complete after ${timeoutMs} ms`);
-    }
-    await new Promise((r) => setTimeout(r, POLL_MS));
-    const keys = [...pending.keys()];
-    const pipeline = redis.pipeline();
-    for (const key of keys) pipeline.xrange(key, `(${pending.get(key) ?? '0'}`, '+');
-    const replies = (await pipeline.exec()) ?? [];
-    keys.forEach((key, i) => {
-      const [err, entries] = replies[i] ?? [];
-      if (err) throw err;
-      for (const [id, fields] of (entries as Array<[string, string[]]> | undefined) ?? []) {
-        pending.set(key, id);
-        const body = fieldOf(fields, 'e');
-        if (body !== undefined && (JSON.parse(body) as { type?: unknown }).type === 'turn_complete') {
-          done.set(key, Number(fieldOf(fields, 'at')));
-          pending.delete(key);
-          break;
-        }
+  keys.forEach((key, i) => {
+    const [err, entries] = replies[i] ?? [];
+    if (err) throw err;
+    for (const [, fields] of (entries as Array<[string, string[]]> | undefined) ?? []) {
+      const body = fieldOf(fields, 'e');
+      if (body !== undefined && (JSON.parse(body) as { type?: unknown }).type === 'turn_complete') {
+        done.set(key, Number(fieldOf(fields, 'at')));
+        break;
       }
-    });
-  }
+    }
+  });
+  const missing = keys.length - done.size;
+  if (missing > 0) throw new Error(`${missing} of ${keys.length} turns ended without a turn_complete`);
   return done;
 }
 
 /**
- * Each stream's newest id: where to start watching, so the sessions' `ready` events are not
+ * Each stream's newest id: where to start reading, so the sessions' `ready` events are not
  * parsed mid-measurement. One pipeline, before the clock starts.
  */
 export async function streamEnds(redis: Redis, streamKeys: readonly string[]): Promise<Map<string, string>> {

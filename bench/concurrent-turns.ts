@@ -1,8 +1,10 @@
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { drainQueueName } from '../src/queue/drain-queue.js';
 import { benchApp } from './bench-app.js';
 import { benchConfig } from './bench-env.js';
 import type { CleanupStack } from './cleanup-stack.js';
-import { streamEnds, watchTurnCompletions } from './completion-watch.js';
+import { drainsIdle, streamEnds, turnCompletions } from './completion-watch.js';
 import { progress } from './progress.js';
 import { readRedisCounters, redisCostPer } from './redis-counters.js';
 import { round } from './stats.js';
@@ -21,7 +23,7 @@ export interface ConcurrentTurnsResult extends Record<string, number> {
   firstCompleteS: number;
   /** The worker process's CPU time (all its threads) from the first submit to the end, per turn. */
   workerCpuMsPerTurn: number;
-  /** Redis's own CPU over the same span, per turn (the server's, so the watcher's reads count too). */
+  /** Redis's own CPU over the same span, per turn (the server's: the bench's few queue-count polls count too). */
   redisCpuMsPerTurn: number;
   /** Scripts (EVALSHA/EVAL) Redis ran over the same span, per turn: BullMQ's and the bot's. */
   redisScriptsPerTurn: number;
@@ -47,7 +49,12 @@ export async function measureConcurrentTurns(
   });
   cleanup.push('worker child (d)', () => worker.stop());
   const observer = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  cleanup.push('observer connection (d)', () => Promise.resolve(observer.disconnect()));
+  // The drain queue, read through the observer's connection (closing it leaves that connection open).
+  const drains = new Queue(drainQueueName(prefix), { connection: observer, prefix: app.keys.queuePrefix });
+  cleanup.push('observer connection (d)', async () => {
+    await drains.close();
+    observer.disconnect();
+  });
 
   const ids: string[] = [];
   for (let i = 0; i < options.sessions; i += 100) {
@@ -65,13 +72,14 @@ export async function measureConcurrentTurns(
   const [cpuBefore, redisBefore] = await Promise.all([worker.usage(), readRedisCounters(observer)]);
   // Date.now(): the completions are the workers' stamps on the events, on the same clock.
   const start = Date.now();
-  const watching = watchTurnCompletions(observer, ends, 60_000, options.llmDelayMs);
   await Promise.all(ids.map((id) => app.submit(id, { type: 'user_input', text: 'Say something short.' })));
   const submittedAt = Date.now();
-  const completions = [...(await watching).values()];
-  // Let the child's last RSS reports (every 50 ms) arrive, and its last completions finish.
-  await new Promise((r) => setTimeout(r, 150));
+  await drainsIdle(drains, 60_000);
+  // Let the child's last RSS reports (every 50 ms) arrive.
+  await new Promise((r) => setTimeout(r, 100));
   const [cpuAfter, redisAfter] = await Promise.all([worker.usage(), readRedisCounters(observer)]);
+  // Read after the counters: this one pipeline over every stream is not the turns' cost.
+  const completions = [...(await turnCompletions(observer, ends)).values()];
   const redis = redisCostPer(redisBefore, redisAfter, ids.length);
 
   const observed = completions.map((at) => at - start);
