@@ -85,12 +85,10 @@ export class SlackRenderer {
     switch (event.type) {
       case 'processing': {
         await this.newStep(view);
-        // Whoever wrote or clicked before this operation may be mentioned in its answers.
-        const [summary, participants] = await Promise.all([
-          this.options.gateway.session(sessionId),
-          state.get(sessionId, PARTICIPANTS_FIELD),
-        ]);
-        view.mentions = mentionPolicy(summary?.owner ?? view.recipient.userId, participants);
+        // Whoever wrote or clicked before this operation may be mentioned in its answers. The owner
+        // is the view's (a session's owner never changes): no second read of the session hash.
+        const participants = await state.get(sessionId, PARTICIPANTS_FIELD);
+        view.mentions = mentionPolicy(view.recipient.userId, participants);
         view.usage = undefined;
         view.status = this.message(view); // each operation gets its status line at the bottom of the thread
         await view.status.show(statusContent(sessionId, 'working'));
