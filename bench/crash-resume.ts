@@ -17,8 +17,8 @@ export interface CrashResumeResult extends Record<string, number> {
 }
 
 /**
- * (f) A worker dies mid-turn (SIGKILL while its model call sleeps) and a second worker, already
- * running beside it, finishes the turn. Both use the default lock and stall timings of
+ * (f) A worker dies mid-turn (SIGKILL while its model call sleeps, `firstCallMs`: longer than the
+ * standby's start) and a second worker, already running beside it, finishes the turn. Both use the default lock and stall timings of
  * configs/default.json; the second one's model answers at once, so the figure is recovery time.
  * Recovery depends on where the kill falls between BullMQ's lock renewals and stalled-job checks,
  * so it is run a few times: the median is the headline, the worst case is reported beside it.
@@ -68,6 +68,11 @@ async function crashOnce(
   // The standby worker is already running, as in production: the figure is recovery, not boot time.
   const second = await WorkerProcess.start({ redisUrl, prefix, concurrency: 1, llmDelayMs: 0 });
   cleanup.push('second worker child (f)', () => second.stop());
+  // The kill must land mid-call: on a slow day the standby's start alone outlasted a 3 s call, and the
+  // figure then timed a turn that had already ended (0.03 s).
+  const sofar = await reader.read(sessionId, processing.streamId, 1);
+  if (sofar.some((stored) => stored.event.type === 'turn_complete'))
+    throw new Error('(f) the first worker ended its turn before the kill; raise firstCallMs');
   const killedAt = performance.now();
   await first.kill();
 
