@@ -18,9 +18,12 @@ export function sectionPrefix(section: string): string {
 /**
  * The config operators get (configs/default.json, including worker lock and stall timings) with a
  * private key prefix. An empty env: a developer's ML_INTERN_CONFIG must not change what is measured.
+ * No skill sources: the default one is on GitHub, which every worker child would call at start (a
+ * DNS failure offline; online, a download and a longer system prompt), so the figures would differ
+ * with the network.
  */
 export function benchConfig(prefix: string, overrides: ConfigOverrides = {}): Config {
-  return loadConfig({}, { overrides: { ...overrides, redis: { prefix } } });
+  return loadConfig({}, { overrides: { skills: [], ...overrides, redis: { prefix } } });
 }
 
 /** Errors only, on stderr: stdout belongs to the report. */
