@@ -185,7 +185,7 @@ export class DrainWorker {
             [UNLOCK_IF_EMPTY, keys.session(sessionId).lock, mailbox],
           ).then((results) => {
             unlocked = results[2] === 1;
-            // At once, before a renewal answered in the same read can take the deleted lock for lost.
+            // At once: a renewal refused in the same read looks again a macrotask later (SessionLocks).
             if (unlocked) lock.forget();
           }));
         const outcome = await handler.handle(parsed.envelope, { stop, fence: lock.fence, session, finish });

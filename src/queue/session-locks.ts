@@ -124,13 +124,20 @@ export class SessionLocks {
         void (pipeline as unknown as LockCommands).mlibLockRenew(key, token, this.ttlMs);
       }
       const results = (await pipeline.exec()) ?? [];
-      results.forEach(([err, renewed], i) => {
-        const entry = entries[i];
-        if (entry && (err || renewed !== 1) && this.held.get(entry[0]) === entry[1]) {
-          this.held.delete(entry[0]);
-          entry[1].lost.abort(new Error('session lock lost'));
-        }
+      const refused = entries.filter((_, i) => {
+        const [err, renewed] = results[i] ?? [];
+        return err || renewed !== 1;
       });
+      if (refused.length === 0) return;
+      // A lock its holder deleted in its last script (`UNLOCK_IF_EMPTY`) while this renewal was out
+      // is refused too. That script's answer came first on this connection, but the holder learns it
+      // (`forget`) a few promise hops later than this code does: after a macrotask, it has.
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const [key, entry] of refused) {
+        if (this.held.get(key) !== entry) continue;
+        this.held.delete(key);
+        entry.lost.abort(new Error('session lock lost'));
+      }
     } catch {
       // Redis unreachable: locks may expire; the next renewal tells. Nothing else to do here.
     }

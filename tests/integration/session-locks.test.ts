@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SessionLocks } from '../../src/queue/session-locks.js';
+import { FencedWrites, UNLOCK_IF_EMPTY } from '../../src/store/fenced-writes.js';
 import { KeySpace } from '../../src/store/keys.js';
 import { REDIS_URL } from '../helpers/test-app.js';
 
@@ -21,7 +22,44 @@ afterEach(async () => {
   redis.disconnect();
 });
 
+/** One renewal of every held lock, as the timer sends it. */
+const renewNow = () => (locks as unknown as { renewAll(): Promise<void> }).renewAll();
+
 describe('session locks', () => {
+  it("are not lost when a renewal is out while the holder's last script deletes the lock", async () => {
+    const k = keys.session('s');
+    const held = await locks.acquire('s', 0);
+    if (!held) throw new Error('lock not taken');
+    // As a drain ends: the unlock and the mailbox pop go in one script, and the holder forgets the
+    // lock when its answer comes back; the timer's renewal goes out right behind it.
+    const writes = new FencedWrites(redis, held.fence);
+    // Both reach Redis in one packet, so their answers come back in one read, as under load.
+    redis.stream.cork();
+    const ending = writes.exec([[UNLOCK_IF_EMPTY, k.lock, k.mailbox]]).then(([unlocked]) => {
+      if (unlocked === 1) held.forget();
+      return unlocked;
+    });
+    // The fenced script leaves on the next tick (see write-batch.ts): the renewal right after it.
+    const renewal = new Promise<void>((resolve) =>
+      process.nextTick(() => {
+        const renewed = renewNow();
+        redis.stream.uncork();
+        resolve(renewed);
+      }),
+    );
+    expect(await ending).toBe(1);
+    await renewal;
+    expect(await redis.exists(k.lock)).toBe(0);
+    expect(held.lost.aborted).toBe(false);
+  });
+
+  it('are lost when a renewal finds the lock gone while it is still held', async () => {
+    const held = await locks.acquire('s', 0);
+    await redis.del(keys.session('s').lock); // expired: a stall, a Redis restart
+    await renewNow();
+    expect(held?.lost.aborted).toBe(true);
+  });
+
   it('keep renewing the new holder when the run that lost the lock releases it late', async () => {
     const key = keys.session('s').lock;
     const first = await locks.acquire('s', 0);
