@@ -18,8 +18,9 @@ export interface CrashResumeResult extends Record<string, number> {
 
 /**
  * (f) A worker dies mid-turn (SIGKILL while its model call sleeps, `firstCallMs`: longer than the
- * standby's start) and a second worker, already running beside it, finishes the turn. Both use the default lock and stall timings of
- * configs/default.json; the second one's model answers at once, so the figure is recovery time.
+ * standby's start) and a second worker, already running beside it, finishes the turn. Both use the
+ * default lock and stall timings of configs/default.json; the second one's model answers at once,
+ * so the figure is recovery time.
  * Recovery depends on where the kill falls between BullMQ's lock renewals and stalled-job checks,
  * so it is run a few times: the median is the headline, the worst case is reported beside it.
  */
