@@ -69,11 +69,14 @@ function startWorker(redisUrl: string) {
   return { child, output, seen, exit };
 }
 
+/** A worker child's start (tsx, the whole app) under a parallel test run: 8 s was not always enough. */
+const STARTUP_MS = 20_000;
+
 describe('a Redis outage under a running worker', () => {
   it('is logged as JSON lines through the logger (no ioredis trace on stderr), and so is the recovery', async () => {
     redis = await startPrivateRedis(APPEND_ONLY);
     const worker = startWorker(redis.url);
-    await worker.seen('worker started');
+    await worker.seen('worker started', STARTUP_MS);
     await redis.stop();
     await worker.seen('Redis connection error; retrying');
     await redis.start();
@@ -88,12 +91,12 @@ describe('a Redis outage under a running worker', () => {
       if (line.startsWith('ml-intern-bot worker:')) continue;
       expect(() => JSON.parse(line) as unknown, line).not.toThrow();
     }
-  });
+  }, 40_000);
 
   it('stops on SIGTERM while Redis is away, instead of waiting for it forever', async () => {
     redis = await startPrivateRedis(APPEND_ONLY);
     const worker = startWorker(redis.url);
-    await worker.seen('worker started');
+    await worker.seen('worker started', STARTUP_MS);
     await redis.stop();
     await worker.seen('Redis connection error; retrying');
     worker.child.kill('SIGTERM');
