@@ -19,13 +19,13 @@ import { toolHarness, type ToolHarness } from './tool-harness.js';
 export const TOKEN = 'hf_datasetsToolTestToken123';
 export const { value } = fakeFeature;
 
-export const chat = (i: number) => [
+const chat = (i: number) => [
   { role: 'system', content: 'You are a helpful assistant.' },
   { role: 'user', content: `Question ${i}: how do I fine-tune a model on my own data?` },
   { role: 'assistant', content: `Answer ${i}: ${'use TRL SFTTrainer with a chat template. '.repeat(6)}` },
 ];
 
-export const assistantMix: FakeViewerDataset = {
+const assistantMix: FakeViewerDataset = {
   id: 'acme/assistant-mix',
   configs: [
     {
@@ -64,7 +64,7 @@ export const assistantMix: FakeViewerDataset = {
   ],
 };
 
-export const petNames = [
+const petNames = [
   'abyssinian',
   'beagle',
   'bengal',
@@ -78,7 +78,7 @@ export const petNames = [
   'samoyed',
   'sphynx',
 ];
-export const pets: FakeViewerDataset = {
+const pets: FakeViewerDataset = {
   id: 'acme/pets',
   configs: [
     {
@@ -101,7 +101,7 @@ export const pets: FakeViewerDataset = {
   ],
 };
 
-export const reviews: FakeViewerDataset = {
+const reviews: FakeViewerDataset = {
   id: 'acme/reviews',
   configs: [
     {
@@ -115,7 +115,7 @@ export const reviews: FakeViewerDataset = {
   ],
 };
 
-export const wide: FakeViewerDataset = {
+const wide: FakeViewerDataset = {
   id: 'acme/wide-set',
   configs: [
     {
@@ -133,7 +133,7 @@ export const wide: FakeViewerDataset = {
   ],
 };
 
-export const tiny = (id: string, extra: Partial<FakeViewerDataset>): FakeViewerDataset => ({
+const tiny = (id: string, extra: Partial<FakeViewerDataset>): FakeViewerDataset => ({
   id,
   configs: [
     {
@@ -163,8 +163,8 @@ export function newWorld(): DatasetsServerWorld {
   };
 }
 
-export let loopback: Loopback | undefined;
-export let harness: ToolHarness | undefined;
+let loopback: Loopback | undefined;
+let harness: ToolHarness | undefined;
 
 export async function setup(
   world: DatasetsServerWorld = newWorld(),

@@ -11,11 +11,11 @@ import { toolHarness, type ToolHarness } from './tool-harness.js';
 
 export const TOKEN = 'ghp_toolTestToken0123456789abcdefghijklmn';
 
-export function numbered(count: number, width = 10): string {
+function numbered(count: number, width = 10): string {
   return Array.from({ length: count }, (_, i) => `line ${i + 1} ${'x'.repeat(width)}`).join('\n') + '\n';
 }
 
-export function trl(): FakeGitHubRepo {
+function trl(): FakeGitHubRepo {
   return {
     fullName: 'huggingface/trl',
     description: 'Train transformer language models with reinforcement learning.',
@@ -43,7 +43,7 @@ export function trl(): FakeGitHubRepo {
   };
 }
 
-export function peft(): FakeGitHubRepo {
+function peft(): FakeGitHubRepo {
   return {
     fullName: 'huggingface/peft',
     description: 'Parameter-efficient fine-tuning (LoRA and more), with SFT examples.',

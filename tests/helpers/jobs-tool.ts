@@ -23,14 +23,14 @@ import { toolHarness, type ToolHarness } from './tool-harness.js';
 
 export const OWNER = 'hf_ownerToken0123456789abcdefghijklmn';
 export const UNKNOWN = 'hf_unknownToken0123456789abcdefghijk';
-export const TOKENS = [OWNER, UNKNOWN];
+const TOKENS = [OWNER, UNKNOWN];
 
 export let world: HubJobsWorld;
 export let hub: Loopback;
 export let harness: ToolHarness;
 export let tool: AnyToolSpec;
 
-export interface StartOptions {
+interface StartOptions {
   token?: string | undefined;
   jobs?: Partial<JobsConfig>;
   timeoutMs?: number;
@@ -88,7 +88,7 @@ export async function failure(
   return message;
 }
 
-export function expectClean(text: string): void {
+function expectClean(text: string): void {
   for (const token of TOKENS) expect(text).not.toContain(token);
   expect(text.length).toBeLessThanOrEqual(TOOL_RESULT_CHARS);
 }

@@ -29,7 +29,7 @@ export const WRITER = 'hf_writerToken0123456789abcdefghijkl';
 export const READER = 'hf_readerToken0123456789abcdefghijkl';
 export const STRANGER = 'hf_strangerToken0123456789abcdefghij';
 export const UNKNOWN = 'hf_unknownToken0123456789abcdefghijk';
-export const TOKENS = [WRITER, READER, STRANGER, UNKNOWN];
+const TOKENS = [WRITER, READER, STRANGER, UNKNOWN];
 
 export let world: HubRepoWorld;
 export let hub: Loopback;
@@ -37,7 +37,7 @@ export let harness: ToolHarness;
 export let files: AnyToolSpec;
 export let git: AnyToolSpec;
 
-export function seedWorld(): HubRepoWorld {
+function seedWorld(): HubRepoWorld {
   const w = createHubRepoWorld({ treePageSize: 3 });
   addAccount(w, WRITER, { user: 'intern', orgs: ['lab'] });
   addAccount(w, READER, { user: 'reader', role: 'read' });
@@ -93,7 +93,7 @@ export async function failure(tool: AnyToolSpec, args: Record<string, unknown>):
   return message;
 }
 
-export function expectClean(text: string): void {
+function expectClean(text: string): void {
   for (const token of TOKENS) expect(text).not.toContain(token);
   expect(text.length).toBeLessThanOrEqual(TOOL_RESULT_CHARS);
 }

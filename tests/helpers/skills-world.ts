@@ -19,7 +19,7 @@ export const skillMd = (name: string, description: string, body: string): string
   `---\nname: ${name}\ndescription: ${description}\n---\n\n${body}\n`;
 
 /** A team's folder: one valid skill with files, and one of each way to break the rules. */
-export async function writeLocalSkills(root: string): Promise<void> {
+async function writeLocalSkills(root: string): Promise<void> {
   const files: Record<string, string | Buffer> = {
     'team-eval/SKILL.md': skillMd(
       'team-eval',
@@ -43,7 +43,7 @@ export async function writeLocalSkills(root: string): Promise<void> {
   await symlink(join(root, 'secret.txt'), join(root, 'team-eval/references/leak.md'));
 }
 
-export function gitHubWorld(): GitHubSkillsWorld {
+function gitHubWorld(): GitHubSkillsWorld {
   return {
     repos: {
       'acme/skills': {
