@@ -5,17 +5,20 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { AcceptThread } from './accept-thread.js';
 
 /**
  * The process's one HTTP server on `PORT`: Slack's HTTP-mode events and the operator endpoints
  * (`/healthz`, `/readyz`, `/metrics`) share it, each mounted at a path. An unknown path is a 404;
- * a handler that throws answers 500 and logs the reason, never the stack to the caller.
+ * a handler that throws answers 500 and logs the reason, never the stack to the caller. Its
+ * connections are accepted on a thread of their own ({@link AcceptThread}): a burst of Slack
+ * deliveries is accepted at once however busy this thread's event loop is.
  */
 export class HttpService {
   private readonly routes = new Map<string, RequestListener>();
   private server: Server | undefined;
+  private accept: AcceptThread | undefined;
 
   constructor(private readonly logger: Logger) {}
 
@@ -27,31 +30,33 @@ export class HttpService {
   /** Starts listening; resolves with the bound port (useful with port 0). */
   async listen(port: number, host?: string): Promise<number> {
     const server = createServer((req, res) => this.dispatch(req, res));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
     server.on('error', (err) => this.logger.error({ err }, 'http server error'));
-    return (server.address() as AddressInfo).port;
+    const accept = await AcceptThread.listen(
+      port,
+      host,
+      (socket) => server.emit('connection', socket),
+      this.logger,
+    );
+    // The server does not listen itself; 'listening' starts its tracking of connections (idle and
+    // header timeouts, closeAllConnections), as listen() would.
+    server.emit('listening');
+    this.server = server;
+    this.accept = accept;
+    return accept.port;
   }
 
   get port(): number | undefined {
-    const address = this.server?.address();
-    return typeof address === 'object' && address ? address.port : undefined;
+    return this.accept?.port;
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
+    const { server, accept } = this;
+    if (!server || !accept) return;
     this.server = undefined;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    this.accept = undefined;
+    server.close();
+    server.closeAllConnections();
+    await accept.close();
   }
 
   private dispatch(req: IncomingMessage, res: ServerResponse): void {
