@@ -1,10 +1,8 @@
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
 import type { FakeAnthropic } from '../tests/fakes/fake-anthropic.js';
 import { appMention, DEFAULT_IDENTITY, eventCallback, type FakeSlack } from '../tests/fakes/fake-slack.js';
-import { BURST_SENDER_SOURCE, type BurstSent } from './burst-sender.js';
+import type { BurstSender } from './burst-sender.js';
 import { BurstTimeline } from './burst-timeline.js';
 import type { CleanupStack } from './cleanup-stack.js';
 import type { ProcessGroupRss } from './process-group-rss.js';
@@ -29,6 +27,8 @@ export interface BurstTarget {
   cleanup: CleanupStack;
   rss: ProcessGroupRss;
   command: number;
+  /** Sends the signed POSTs, from a thread of its own. */
+  sender: BurstSender;
 }
 
 /**
@@ -38,7 +38,7 @@ export interface BurstTarget {
  */
 export async function burstRound(
   target: BurstTarget,
-  options: { mentions: number; first: number; secret: string; answer: string },
+  options: { mentions: number; first: number; answer: string },
 ): Promise<BurstRound> {
   const { slack, llm } = target;
   const mentions = Array.from({ length: options.mentions }, (_, k) => {
@@ -56,22 +56,10 @@ export async function burstRound(
     : undefined;
   const callsBefore = slack.calls.length;
   const answered = new Map<string, number>();
-  const sender = new Worker(BURST_SENDER_SOURCE, {
-    eval: true,
-    workerData: {
-      url: `${target.base}/slack/events`,
-      secret: options.secret,
-      bodies: mentions.map((m) => JSON.stringify(eventCallback(m))),
-    },
-  });
-  target.cleanup.push('sender thread (i)', async () => void (await sender.terminate()));
-  await once(sender, 'online');
-  const sent = once(sender, 'message') as Promise<[BurstSent]>;
   const watching = watchAnswers(slack, mentions, answered, options.answer, 60_000);
-  sender.postMessage('go');
-  const [{ startedAt, results, error }] = await sent;
-  await sender.terminate();
-  if (error !== undefined) throw new Error(`(i) sending the mentions failed: ${error}`);
+  const { startedAt, results } = await target.sender.send(
+    mentions.map((m) => JSON.stringify(eventCallback(m))),
+  );
   const refused = results.filter((r) => r.status !== 200);
   if (refused.length > 0)
     throw new Error(`(i) ${refused.length} mentions were answered ${refused[0]!.status}`);

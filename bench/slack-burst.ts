@@ -10,10 +10,11 @@ import { burstRound, quiet, watchAnswers, type BurstRound } from './burst-round.
 import {
   appMention,
   eventCallback,
-  signedRequest,
   startFakeSlack,
   DEFAULT_IDENTITY,
+  type FakeSlack,
 } from '../tests/fakes/fake-slack.js';
+import { BurstSender } from './burst-sender.js';
 import type { CleanupStack } from './cleanup-stack.js';
 import { freePort } from '../src/cli/free-port.js';
 import { processGroupRss } from './process-group-rss.js';
@@ -109,6 +110,7 @@ export async function measureSlackBurst(
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.apiUrl,
+      ...(process.env.EXP_LIMIT ? { EXP_LIMIT: process.env.EXP_LIMIT } : {}),
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -126,19 +128,16 @@ export async function measureSlackBurst(
     `(i) start is ready (pid ${child.pid}, ${workers} worker processes); sending ${options.mentions} mentions`,
   );
 
-  await warmUp(base, slack, WARM_UP_MENTIONS);
+  const sender = await BurstSender.start(`${base}/slack/events`, SIGNING_SECRET);
+  cleanup.push('sender thread (i)', () => sender.stop());
+  await warmUp(sender, slack, WARM_UP_MENTIONS);
   const asked = Number(process.env.BENCH_I_ROUNDS);
   const rounds = Number.isInteger(asked) && asked >= 1 ? asked : DEFAULT_ROUNDS;
   const results: BurstRound[] = [];
   for (let r = 0; r < rounds; r++) {
     const result = await burstRound(
-      { base, slack, llm, redisUrl, prefix, cleanup, rss, command: child.pid! },
-      {
-        mentions: options.mentions,
-        first: r * options.mentions,
-        secret: SIGNING_SECRET,
-        answer: ANSWER,
-      },
+      { base, slack, llm, redisUrl, prefix, cleanup, rss, command: child.pid!, sender },
+      { mentions: options.mentions, first: r * options.mentions, answer: ANSWER },
     );
     results.push(result);
     progress(
@@ -173,9 +172,10 @@ export async function measureSlackBurst(
 
 /**
  * A few mentions one after another, each answered, before the burst: a gateway that has run for a
- * while has loaded and compiled its code paths, and a burst's acks should not measure that.
+ * while has loaded and compiled its code paths, and a burst's acks should not measure that. They go
+ * through the sender, whose code is then compiled too.
  */
-async function warmUp(base: string, slack: Awaited<ReturnType<typeof startFakeSlack>>, count: number) {
+async function warmUp(sender: BurstSender, slack: FakeSlack, count: number) {
   for (let i = 0; i < count; i++) {
     const mention = appMention({
       user: 'UWARM',
@@ -183,10 +183,9 @@ async function warmUp(base: string, slack: Awaited<ReturnType<typeof startFakeSl
       text: `<@${DEFAULT_IDENTITY.botUserId}> warm-up ${i}`,
     });
     slack.workspace.recordUserEvent(eventCallback(mention));
-    const res = await signedRequest(`${base}/slack/events`, eventCallback(mention), {
-      signingSecret: SIGNING_SECRET,
-    });
-    if (res.status !== 200) throw new Error(`(i) a warm-up mention was answered ${res.status}`);
+    const { results } = await sender.send([JSON.stringify(eventCallback(mention))]);
+    if (results[0]?.status !== 200)
+      throw new Error(`(i) a warm-up mention was answered ${results[0]?.status}`);
     await watchAnswers(slack, [mention], new Map(), ANSWER, 30_000);
   }
 }
