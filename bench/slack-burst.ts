@@ -141,7 +141,7 @@ export async function measureSlackBurst(
     );
     results.push(result);
     progress(
-      `(i) round ${r + 1}/${rounds}: last answer ${round(result.wallMs / 1000)} s after the first POST`,
+      `(i) round ${r + 1}/${rounds}: slowest ack ${round(Math.max(...result.acks), 1)} ms, last answer ${round(result.wallMs / 1000)} s after the first POST`,
     );
     await quiet(slack);
     // Past the keep-alive of idle sockets (undici's 4 s, node:http's 5 s): the next burst opens its
