@@ -67,6 +67,8 @@ type ThreadMessage =
 export class AcceptThread {
   private readonly sockets = new Map<number, RelayedSocket>();
   private onClosed: (() => void) | undefined;
+  private closing = false;
+  private exited = false;
 
   private constructor(
     private readonly thread: Worker,
@@ -90,14 +92,25 @@ export class AcceptThread {
     const accept = new AcceptThread(thread, first.port);
     thread.on('message', (m: ThreadMessage) => accept.onMessage(m, onConnection));
     thread.on('error', (err) => logger.error({ err }, 'http accept thread failed'));
+    // Without the thread no connection is accepted (and /readyz stops answering, so an orchestrator
+    // restarts the process): say so, drop what it held, and let close() return at once.
+    thread.once('exit', (code) => {
+      accept.exited = true;
+      if (!accept.closing) logger.error({ code }, 'http accept thread exited; no new connections');
+      for (const socket of accept.sockets.values()) socket.destroy();
+      accept.onClosed?.();
+    });
     return accept;
   }
 
   /** Stops listening and drops every connection. */
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => (this.onClosed = resolve));
-    this.thread.postMessage({ t: 'shutdown' });
-    await closed;
+    this.closing = true;
+    if (!this.exited) {
+      const closed = new Promise<void>((resolve) => (this.onClosed = resolve));
+      this.thread.postMessage({ t: 'shutdown' });
+      await closed;
+    }
     for (const socket of this.sockets.values()) socket.destroy();
     await this.thread.terminate();
   }

@@ -136,4 +136,38 @@ describe('HttpService accepts on a thread of its own', () => {
     service = new HttpService(logger);
     expect(await service.listen(port, '127.0.0.1')).toBe(port);
   });
+
+  it('says so when its thread dies, drops the connections it held, and still closes at once', async () => {
+    type Line = { level: number; msg: string; code?: number };
+    const lines: Line[] = [];
+    const recording = pino(
+      { level: 'info' },
+      { write: (line: string) => void lines.push(JSON.parse(line) as Line) },
+    );
+    service = new HttpService(recording);
+    let arrived!: () => void;
+    const requestIn = new Promise<void>((resolve) => (arrived = resolve));
+    service.mount('/hang', () => arrived());
+    const port = await service.listen(0, '127.0.0.1');
+    const hanging = new Promise<string>((resolve) =>
+      request({ host: '127.0.0.1', port, path: '/hang' })
+        .on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message))
+        .end(),
+    );
+    await requestIn;
+    const held = service as unknown as {
+      accept: { thread: Worker; sockets: Map<number, { destroyed: boolean }> };
+    };
+    const [socket] = [...held.accept.sockets.values()];
+    await held.accept.thread.terminate();
+
+    expect(await hanging).toBe('ECONNRESET');
+    expect(socket?.destroyed).toBe(true);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 50, msg: 'http accept thread exited; no new connections' }),
+    );
+    // Nothing is left to shut down: close() returns rather than waiting on the dead thread.
+    await service.close();
+    service = undefined;
+  });
 });
