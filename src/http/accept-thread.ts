@@ -66,14 +66,17 @@ type ThreadMessage =
  */
 export class AcceptThread {
   private readonly sockets = new Map<number, RelayedSocket>();
-  private onClosed: (() => void) | undefined;
+  /** Resolves when the thread has dropped its connections: its answer to 'shutdown', or its exit. */
+  private readonly stopped: Promise<void>;
+  private stop!: () => void;
   private closing = false;
-  private exited = false;
 
   private constructor(
     private readonly thread: Worker,
     readonly port: number,
-  ) {}
+  ) {
+    this.stopped = new Promise((resolve) => (this.stop = resolve));
+  }
 
   /** Starts the thread listening on `port`; each new connection is given to `onConnection`. */
   static async listen(
@@ -95,10 +98,9 @@ export class AcceptThread {
     // Without the thread no connection is accepted (and /readyz stops answering, so an orchestrator
     // restarts the process): say so, drop what it held, and let close() return at once.
     thread.once('exit', (code) => {
-      accept.exited = true;
       if (!accept.closing) logger.error({ code }, 'http accept thread exited; no new connections');
-      for (const socket of accept.sockets.values()) socket.destroy();
-      accept.onClosed?.();
+      accept.dropConnections();
+      accept.stop();
     });
     return accept;
   }
@@ -106,13 +108,14 @@ export class AcceptThread {
   /** Stops listening and drops every connection. */
   async close(): Promise<void> {
     this.closing = true;
-    if (!this.exited) {
-      const closed = new Promise<void>((resolve) => (this.onClosed = resolve));
-      this.thread.postMessage({ t: 'shutdown' });
-      await closed;
-    }
-    for (const socket of this.sockets.values()) socket.destroy();
+    this.thread.postMessage({ t: 'shutdown' }); // a no-op once the thread is gone
+    await this.stopped;
+    this.dropConnections();
     await this.thread.terminate();
+  }
+
+  private dropConnections(): void {
+    for (const socket of this.sockets.values()) socket.destroy();
   }
 
   private send = (command: RelayCommand, transfer?: ArrayBuffer[]): void => {
@@ -127,7 +130,7 @@ export class AcceptThread {
       onConnection(socket);
       return;
     }
-    if (m.t === 'closed') return this.onClosed?.();
+    if (m.t === 'closed') return this.stop();
     if (m.t !== 'data' && m.t !== 'end' && m.t !== 'close') return;
     const socket = this.sockets.get(m.id);
     if (!socket) return;
